@@ -1,0 +1,93 @@
+"""The domain core every edge uses: the current fact sheet, its matcher, and answering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.articles import Article, bundled_articles_dir, load_articles
+from bot.errors import Problem, SheetError
+from bot.factsheet import Fact, FactSheet, bundled_sheet_path, read_sheet, sheet_files
+from bot.matcher import Matcher, Result
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A validated sheet, its matcher, and when and from what it was loaded."""
+
+    sheet: FactSheet
+    matcher: Matcher
+    loaded_at: dt.datetime
+    mtimes: tuple[float, ...]
+
+
+def _mtimes(sheet_path: Path, articles_dir: Path) -> tuple[float, ...]:
+    paths = [*sheet_files(sheet_path), articles_dir / "articles.yml"]
+    return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
+
+
+def load(sheet_path: Path, articles_dir: Path) -> Loaded:
+    """Load and validate articles and sheet; raise SheetError with every problem."""
+    articles, problems = load_articles(articles_dir)
+    sheet, sheet_problems = read_sheet(sheet_path, articles)
+    problems += sheet_problems
+    if problems:
+        raise SheetError(problems)
+    return Loaded(sheet, Matcher(sheet), dt.datetime.now(dt.UTC), _mtimes(sheet_path, articles_dir))
+
+
+class Core:
+    """Holds the serving sheet; swaps in a new one only after it passes every check."""
+
+    def __init__(self, sheet_path: Path | None = None, articles_dir: Path | None = None) -> None:
+        self.sheet_path = Path(sheet_path) if sheet_path else bundled_sheet_path()
+        self.articles_dir = Path(articles_dir) if articles_dir else bundled_articles_dir()
+        self._loaded = load(self.sheet_path, self.articles_dir)
+        self._lock = threading.Lock()
+
+    @property
+    def sheet(self) -> FactSheet:
+        return self._loaded.sheet
+
+    @property
+    def loaded_at(self) -> dt.datetime:
+        return self._loaded.loaded_at
+
+    def answer(self, question: str) -> Result:
+        """Match a question against the current sheet."""
+        return self._loaded.matcher.match(question)
+
+    def fact(self, fact_id: str) -> Fact | None:
+        return self._loaded.sheet.fact(fact_id)
+
+    def article(self, fact: Fact) -> Article:
+        return self._loaded.sheet.article_of(fact)
+
+    def changed(self) -> bool:
+        """Whether any sheet or article metadata file changed since the last load."""
+        return _mtimes(self.sheet_path, self.articles_dir) != self._loaded.mtimes
+
+    def reload(self) -> list[Problem]:
+        """Try to load the sheet again; keep the last good one on any problem and return them."""
+        with self._lock:
+            try:
+                fresh = load(self.sheet_path, self.articles_dir)
+            except SheetError as exc:
+                for problem in exc.problems:
+                    log.error("fact sheet not reloaded: %s", problem)
+                # Remember the broken files' times so a broken edit is reported once, not every poll.
+                self._loaded = Loaded(
+                    self._loaded.sheet,
+                    self._loaded.matcher,
+                    self._loaded.loaded_at,
+                    _mtimes(self.sheet_path, self.articles_dir),
+                )
+                return exc.problems
+            self._loaded = fresh
+            log.info("fact sheet loaded: %d facts from %s", len(fresh.sheet.facts), self.sheet_path)
+            return []

@@ -1,0 +1,405 @@
+"""Match a question to a fact: normalise, generate candidates from an index, score, decide.
+
+Three outcomes: Answer (one fact is clearly best), Ambiguous (a few are close), NoMatch.
+A wrong confident answer is the worst outcome, so scoring is built to decline:
+- every query word that the fact does not explain costs coverage, and words the sheet has
+  never seen cost the most (so "wifi password" explains nothing);
+- years, ordinals, other numbers and places in the question are constraints, not words: a
+  fact that names a different year/edition/number, or an article that never names the place,
+  is not a candidate at all (the 2019 CIIE is not the 2023 one).
+Thresholds were calibrated on tests/data/questions.yml with `factbot eval --calibrate`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.factsheet import Fact, FactSheet
+
+# Calibrated on tests/data/questions.yml (see module docstring); kept here, not per question.
+ANSWER_THRESHOLD = 0.60
+AMBIGUOUS_THRESHOLD = 0.50
+AMBIGUITY_MARGIN = 0.04
+CANDIDATES = 25
+MAX_POSTINGS = 20_000
+
+STOPWORDS = frozenset(
+    """a an the of to in on at for by with from and or but is are was were be been being am do does
+    did done doing have has had having what which that this these those it its it's as about into
+    than then there their they them he she his her him we our us you your i me my can could would
+    should will shall may might must please tell know want find say said says give me any some
+    so also just really very how hi hey hello factbot bot get got if not no yes s t""".split()
+)
+KEEP_QUESTION_WORDS = frozenset({"who", "when", "where", "why", "many", "much"})
+
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_ORDINAL_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+    )
+}
+_ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>|^\s*@factbot\b[:,]?", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,]\d+)*")
+
+# Places a question may name. A question naming one that the fact's article never mentions
+# asks about somewhere else (Shanghai's plan, not Beijing's).
+PLACES = frozenset(
+    """beijing shanghai guangzhou shenzhen hainan hangzhou chengdu wuhan tianjin chongqing nanjing
+    xiamen qingdao xian suzhou dalian hong kong macao macau taiwan tibet xinjiang yunnan guangdong
+    fujian zhejiang jiangsu sichuan shandong hubei hunan huairou chaoyang dongba sanlitun haidian
+    pudong hongqiao yanqi asia africa europe america americas australia oceania latin arctic
+    usa us america canada mexico brazil argentina chile peru uk britain england france germany
+    italy spain russia ukraine india pakistan japan korea vietnam thailand singapore malaysia
+    indonesia philippines iran iraq israel turkey egypt nigeria kenya ethiopia africa
+    tokyo seoul london paris berlin moscow delhi mumbai dubai geneva davos washington york""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A fact and how well it matched."""
+
+    fact: Fact
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One fact is clearly best."""
+
+    question: str
+    fact: Fact
+    score: float
+    alternatives: tuple[Candidate, ...] = ()
+
+    outcome = "answer"
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguous:
+    """A few facts are close; the best comes first."""
+
+    question: str
+    candidates: tuple[Candidate, ...]
+
+    outcome = "ambiguous"
+
+    @property
+    def score(self) -> float:
+        return self.candidates[0].score
+
+
+@dataclass(frozen=True, slots=True)
+class NoMatch:
+    """Nothing good enough; `closest` are nearby topics to offer, never as an answer."""
+
+    question: str
+    closest: tuple[Candidate, ...] = ()
+
+    outcome = "no_match"
+
+    @property
+    def score(self) -> float:
+        return self.closest[0].score if self.closest else 0.0
+
+
+Result = Answer | Ambiguous | NoMatch
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to meet plurals and tenses halfway, on both sides."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, repl, min_len in (
+        ("ies", "y", 5),
+        ("sses", "ss", 5),
+        ("ing", "", 6),
+        ("ed", "", 5),
+        ("es", "e", 5),
+        ("s", "", 4),
+    ):
+        if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
+            word = word[: -len(suffix)] + repl
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens with Unicode folded, mentions removed, numbers joined ("3,400")."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _MENTION.sub(" ", text)
+    text = text.casefold().replace("’", "'").replace("‘", "'")
+    text = text.replace("'s ", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return [t.replace(",", "") for t in _TOKEN.findall(text)]
+
+
+class Glossary:
+    """Alias phrases mapped, both directions, onto one canonical token per group."""
+
+    def __init__(self, groups: Iterable[Sequence[str]]) -> None:
+        self.phrases: dict[tuple[str, ...], str] = {}
+        for group in groups:
+            canonical = "_".join(words(group[0]))
+            for alias in group:
+                key = tuple(words(alias))
+                if key:
+                    self.phrases.setdefault(key, canonical)
+        self.longest = max((len(k) for k in self.phrases), default=0)
+
+    def apply(self, tokens: list[str]) -> list[str]:
+        """Replace the longest alias phrase at each position by its canonical token."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(self.longest, len(tokens) - i), 0, -1):
+                canonical = self.phrases.get(tuple(tokens[i : i + n]))
+                if canonical is not None:
+                    out.append(canonical)
+                    i += n
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+
+def normalise(text: str, glossary: Glossary | None = None) -> list[str]:
+    """Content tokens: glossary applied, numbers and ordinals canonical, stopwords out, stemmed."""
+    tokens = words(text)
+    if glossary is not None:
+        tokens = glossary.apply(tokens)
+    out = []
+    for tok in tokens:
+        if tok in _NUMBER_WORDS:
+            tok = _NUMBER_WORDS[tok]
+        elif tok in _ORDINAL_WORDS:
+            tok = f"#{_ORDINAL_WORDS[tok]}"
+        elif m := _ORDINAL_DIGITS.match(tok):
+            tok = f"#{int(m.group(1))}"
+        if tok in STOPWORDS and tok not in KEEP_QUESTION_WORDS:
+            continue
+        out.append(tok if "_" in tok or tok[0] in "#0123456789" else stem(tok))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    """Tokens a question pins down: years, ordinals, other numbers, places."""
+
+    years: frozenset[str]
+    ordinals: frozenset[str]
+    numbers: frozenset[str]
+    places: frozenset[str]
+
+
+def constraints_of(tokens: Iterable[str], raw_words: Iterable[str] = ()) -> Constraints:
+    """Split constraint tokens out of normalised tokens (and raw words, for places)."""
+    years, ordinals, numbers = set(), set(), set()
+    for tok in tokens:
+        if tok.startswith("#"):
+            ordinals.add(tok)
+        elif re.fullmatch(r"(19|20)\d\d", tok):
+            years.add(tok)
+        elif re.fullmatch(r"\d+(\.\d+)?", tok):
+            numbers.add(tok)
+    places = {w for w in raw_words if w in PLACES}
+    return Constraints(frozenset(years), frozenset(ordinals), frozenset(numbers), frozenset(places))
+
+
+def _deletes(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+@dataclass(slots=True)
+class _Entry:
+    fact: Fact
+    questions: list[list[str]]
+    question_text: list[str]
+    vocab: frozenset[str]
+    constraints: Constraints
+    article_words: frozenset[str]
+
+
+class Matcher:
+    """Answers questions from a sheet's curated facts."""
+
+    def __init__(self, sheet: FactSheet) -> None:
+        self.sheet = sheet
+        self.glossary = Glossary(sheet.glossary)
+        article_words = {
+            aid: frozenset(w for w in words(a.text) if w in PLACES) for aid, a in sheet.articles.items()
+        }
+        self.entries: list[_Entry] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for fact in sheet.curated:
+            questions = [normalise(q, self.glossary) for q in fact.questions]
+            body = normalise(" ".join((fact.answer, fact.quote, " ".join(fact.tags))), self.glossary)
+            vocab = frozenset(t for q in questions for t in q) | frozenset(body)
+            raw = words(" ".join((*fact.questions, fact.answer, fact.quote)))
+            entry = _Entry(
+                fact=fact,
+                questions=questions,
+                question_text=[" ".join(q) for q in questions],
+                vocab=vocab,
+                constraints=constraints_of(vocab, raw),
+                article_words=article_words.get(fact.article, frozenset()) | frozenset(raw),
+            )
+            index = len(self.entries)
+            self.entries.append(entry)
+            for tok in vocab:
+                postings[tok].append(index)
+        self.postings = dict(postings)
+        n = max(len(self.entries), 1)
+        self.idf = {t: math.log(1 + n / len(p)) for t, p in self.postings.items()}
+        self.unknown_weight = math.log(1 + n)
+        self.delete_index: dict[str, list[str]] = defaultdict(list)
+        for tok in self.postings:
+            if len(tok) >= 4 and tok.isalpha():
+                for variant in _deletes(tok):
+                    self.delete_index[variant].append(tok)
+            if tok.isalpha():
+                self.delete_index[tok].append(tok)
+
+    # -- query side -------------------------------------------------------------------------
+    def correct(self, token: str) -> tuple[str, float]:
+        """The vocabulary token a query token stands for, and a confidence weight."""
+        if token in self.postings or len(token) < 4 or not token.isalpha():
+            return token, 1.0
+        options: set[str] = set(self.delete_index.get(token, ()))
+        for variant in _deletes(token):
+            options.update(self.delete_index.get(variant, ()))
+        if not options:
+            return token, 1.0
+        best = max(options, key=lambda o: (fuzz.ratio(token, o), -abs(len(o) - len(token)), o))
+        return best, 0.85
+
+    def weight(self, token: str) -> float:
+        return self.idf.get(token, self.unknown_weight)
+
+    def match(self, question: str) -> Result:
+        """Decide Answer, Ambiguous or NoMatch for one question."""
+        ranked = self.rank(question)
+        if not ranked:
+            return NoMatch(question, ())
+        best = ranked[0]
+        if best.score < AMBIGUOUS_THRESHOLD:
+            return NoMatch(question, tuple(ranked[:3]))
+        close = tuple(c for c in ranked[:5] if best.score - c.score <= AMBIGUITY_MARGIN)
+        if best.score >= ANSWER_THRESHOLD and len(close) == 1:
+            return Answer(question, best.fact, best.score, tuple(ranked[1:4]))
+        if len(close) == 1:
+            close = tuple(ranked[:3])
+        return Ambiguous(question, close)
+
+    def rank(self, question: str) -> list[Candidate]:
+        """Candidates best first, constraint-violating facts removed."""
+        raw = words(question)
+        tokens = []
+        weights = {}
+        for tok in normalise(question, self.glossary):
+            fixed, confidence = self.correct(tok)
+            if fixed not in weights:
+                tokens.append(fixed)
+                weights[fixed] = self.weight(fixed) * confidence
+        if not tokens:
+            return []
+        wanted = constraints_of(tokens, raw)
+        pool = self._pool(tokens, weights)
+        total = sum(weights.values())
+        query_text = " ".join(tokens)
+        scored = []
+        for index in pool:
+            entry = self.entries[index]
+            if not self._satisfies(entry, wanted):
+                continue
+            scored.append(Candidate(entry.fact, self._score(entry, tokens, weights, total, query_text)))
+        scored.sort(key=lambda c: (-c.score, c.fact.id))
+        return scored
+
+    def _pool(self, tokens: list[str], weights: dict[str, float]) -> list[int]:
+        """Facts sharing the query's rarest tokens: a short list to score in full."""
+        acc: dict[int, float] = defaultdict(float)
+        usable = [t for t in tokens if t in self.postings]
+        rare_first = sorted(usable, key=lambda t: len(self.postings[t]))
+        for i, tok in enumerate(rare_first):
+            posting = self.postings[tok]
+            if i > 0 and len(posting) > MAX_POSTINGS:
+                break
+            w = weights[tok]
+            for index in posting:
+                acc[index] += w
+        return sorted(acc, key=acc.__getitem__, reverse=True)[:CANDIDATES]
+
+    @staticmethod
+    def _satisfies(entry: _Entry, wanted: Constraints) -> bool:
+        have = entry.constraints
+        for asked, known in (
+            (wanted.years, have.years),
+            (wanted.ordinals, have.ordinals),
+            (wanted.numbers, have.numbers | have.years),
+        ):
+            if asked and not asked <= known:
+                return False
+        return wanted.places <= entry.article_words
+
+    def _score(
+        self,
+        entry: _Entry,
+        tokens: list[str],
+        weights: dict[str, float],
+        total: float,
+        query_text: str,
+    ) -> float:
+        """Blend of: query covered by the fact, best question's overlap, best fuzzy ratio."""
+        fact_cover = sum(w for t, w in weights.items() if t in entry.vocab) / total
+        best_overlap = 0.0
+        for q in entry.questions:
+            qset = set(q)
+            shared = sum(w for t, w in weights.items() if t in qset)
+            q_total = sum(self.weight(t) for t in qset) or 1.0
+            recall, precision = shared / total, shared / q_total
+            if recall + precision:
+                best_overlap = max(best_overlap, 2 * recall * precision / (recall + precision))
+        fuzzy = process.extractOne(query_text, entry.question_text, scorer=fuzz.token_sort_ratio)
+        fuzzy_score = fuzzy[1] / 100 if fuzzy else 0.0
+        return round(0.45 * fact_cover + 0.35 * best_overlap + 0.20 * fuzzy_score, 4)
+
+
+def near_duplicate_questions(
+    facts: Sequence[Fact], threshold: float = 95.0
+) -> list[tuple[Fact, str, Fact, str, bool]]:
+    """Pairs of questions from different facts that are the same or nearly, after normalisation."""
+    items = [(fact, q, " ".join(sorted(normalise(q)))) for fact in facts for q in fact.questions]
+    items = [i for i in items if i[2]]
+    found = []
+    seen: dict[str, tuple[Fact, str]] = {}
+    for fact, q, key in items:
+        if key in seen and seen[key][0].id != fact.id:
+            found.append((seen[key][0], seen[key][1], fact, q, True))
+        seen.setdefault(key, (fact, q))
+    keys = [k for _, _, k in items]
+    for i, key in enumerate(keys):
+        hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=None)
+        for _, _, j in hits:
+            if i < j and items[i][0].id != items[j][0].id and keys[i] != keys[j]:
+                a, b = items[i], items[j]
+                found.append((a[0], a[1], b[0], b[1], False))
+    return found
