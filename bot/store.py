@@ -1,0 +1,560 @@
+"""What FactBot records, in SQLite: questions, feedback, handled events, digest claims, rotation.
+
+One connection per Store, guarded by a lock, so listeners on several threads can share it; WAL
+mode and a busy timeout let several processes (a second `serve`, a cron `factbot digest --post`)
+use the same file. The schema carries a version number and migrations run when a Store opens.
+
+Exactly once per digest (channel, local date): a process *claims* the row before posting (an
+INSERT that only one process can win), marks it *sending* just before the Slack call and *posted*
+after. A claim has a lease; a live poster renews it while it retries. A claim whose lease ran
+out belonged to a process that died; the next one to try takes it over. If that dead process was
+not yet *sending*, nothing can have been posted and the takeover simply posts. If it was, the
+post may or may not have reached Slack: the taker is told (`Claim.maybe_sent`) so it can look at
+the channel's history before posting again (see bot/slack/digest_job.py for the choice made).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sqlite3
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.matcher import normalise, words
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+EVENT_TTL = dt.timedelta(days=1)
+DEFAULT_LEASE = dt.timedelta(minutes=5)
+MAX_QUESTION_CHARS = 500
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class _Result(Protocol):
+    outcome: str
+    score: float
+
+
+# Each migration takes the schema from version i to i + 1; they run in order, once, at open.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        surface TEXT NOT NULL,
+        channel TEXT,
+        user TEXT,
+        question TEXT NOT NULL,
+        normalised TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        fact_id TEXT,
+        score REAL
+    );
+    CREATE INDEX questions_at ON questions (at);
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        user TEXT,
+        fact_id TEXT NOT NULL,
+        helpful INTEGER NOT NULL,
+        question TEXT
+    );
+    CREATE INDEX feedback_at ON feedback (at);
+    CREATE TABLE events (
+        event_id TEXT PRIMARY KEY,
+        at REAL NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE digest_claims (
+        channel TEXT NOT NULL,
+        day TEXT NOT NULL,
+        state TEXT NOT NULL,           -- claimed | posted | released | failed
+        owner TEXT NOT NULL,
+        claimed_at REAL NOT NULL,
+        lease_until REAL NOT NULL,
+        sending INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        posted_at REAL,
+        ts TEXT,
+        error TEXT,
+        PRIMARY KEY (channel, day)
+    );
+    CREATE TABLE digest_picks (
+        day TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        fact_id TEXT NOT NULL,
+        cycle INTEGER NOT NULL,
+        PRIMARY KEY (day, position)
+    );
+    CREATE TABLE housekeeping (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The right to post one channel's digest for one local date, until the lease runs out."""
+
+    channel: str
+    day: dt.date
+    owner: str
+    recovered: bool = False
+    maybe_sent: bool = False
+    claimed_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """A digest claim as stored, for status output and tests."""
+
+    channel: str
+    day: dt.date
+    state: str
+    owner: str
+    sending: bool
+    attempts: int
+    ts: str | None
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """One recorded question."""
+
+    at: dt.datetime
+    surface: str
+    channel: str | None
+    user: str | None
+    question: str
+    normalised: str
+    outcome: str
+    fact_id: str | None
+    score: float | None
+
+
+def clean_question(text: str) -> str:
+    """The question as people should read it: mentions out, whitespace folded, length capped."""
+    text = " ".join(text.replace("\x00", "").split())
+    text = " ".join(t for t in text.split(" ") if not (t.startswith("<@") and t.endswith(">")))
+    return text[:MAX_QUESTION_CHARS]
+
+
+def question_key(text: str) -> str:
+    """A key under which phrasings of the same question meet (order, case, stems folded)."""
+    tokens = normalise(text)
+    return " ".join(sorted(tokens)) if tokens else " ".join(words(text))
+
+
+class Store:
+    """FactBot's SQLite store. Safe to share between threads and between processes."""
+
+    def __init__(
+        self, path: str | os.PathLike[str] = "factbot.db", *, clock: Clock | None = None
+    ) -> None:
+        self.path = str(path)
+        self.clock = clock or utc_now
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+        self._conn.row_factory = sqlite3.Row
+        try:
+            self._conn.execute("PRAGMA busy_timeout = 30000")
+            if self.path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes SQLite's write lock up front (no upgrade deadlocks)."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
+
+    def _migrate(self) -> None:
+        with self._tx() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} has schema version {version}; this FactBot knows up to "
+                    f"{SCHEMA_VERSION}. Upgrade FactBot or point FACTBOT_DB elsewhere."
+                )
+            for index in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[index].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {index + 1}")
+                log.info("store %s migrated to schema version %d", self.path, index + 1)
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._query("PRAGMA user_version")[0][0])
+
+    def _now(self) -> float:
+        return self.clock().timestamp()
+
+    # -- questions, feedback, events ------------------------------------------------------
+    def record_question(
+        self,
+        *,
+        surface: str,
+        channel: str | None,
+        user: str | None,
+        question: str,
+        result: _Result,
+    ) -> None:
+        """Remember a question and how it was answered (outcome, fact id, score)."""
+        fact = getattr(result, "fact", None)
+        fact_id = fact.id if fact is not None else None
+        if fact_id is None and result.outcome == "ambiguous":
+            candidates = getattr(result, "candidates", ())
+            fact_id = candidates[0].fact.id if candidates else None
+        text = clean_question(question)
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO questions (at, surface, channel, user, question, normalised, outcome,"
+                " fact_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self._now(),
+                    surface,
+                    channel,
+                    user,
+                    text,
+                    question_key(text),
+                    result.outcome,
+                    fact_id,
+                    float(result.score),
+                ),
+            )
+
+    def record_feedback(
+        self, *, user: str | None, fact_id: str, helpful: bool, question: str | None = None
+    ) -> None:
+        """Remember a Helpful / Not helpful click."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO feedback (at, user, fact_id, helpful, question)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    self._now(),
+                    user,
+                    fact_id,
+                    int(bool(helpful)),
+                    clean_question(question) if question else None,
+                ),
+            )
+
+    def claim_event(self, event_id: str) -> bool:
+        """True the first time an event id is seen (within a day), False for a redelivery."""
+        now = self._now()
+        with self._tx() as conn:
+            conn.execute("DELETE FROM events WHERE at < ?", (now - EVENT_TTL.total_seconds(),))
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO events (event_id, at) VALUES (?, ?)", (event_id, now)
+            )
+            return cur.rowcount == 1
+
+    def questions_between(self, start: dt.datetime, end: dt.datetime) -> list[AskedQuestion]:
+        """Every question recorded in [start, end), oldest first."""
+        rows = self._query(
+            "SELECT * FROM questions WHERE at >= ? AND at < ? ORDER BY at, id",
+            (start.timestamp(), end.timestamp()),
+        )
+        return [
+            AskedQuestion(
+                at=dt.datetime.fromtimestamp(r["at"], dt.UTC),
+                surface=r["surface"],
+                channel=r["channel"],
+                user=r["user"],
+                question=r["question"],
+                normalised=r["normalised"],
+                outcome=r["outcome"],
+                fact_id=r["fact_id"],
+                score=r["score"],
+            )
+            for r in rows
+        ]
+
+    def _since(self, days: int) -> float:
+        return self._now() - days * 86400
+
+    def top_questions(
+        self, days: int = 7, limit: int = 5, *, outcome: str | None = None
+    ) -> list[tuple[str, int]]:
+        """The most asked questions of the last `days` days, phrasings folded together.
+
+        Each is shown in its most common wording, with how many times it was asked.
+        """
+        sql = "SELECT question, normalised FROM questions WHERE at >= ?"
+        params: list[Any] = [self._since(days)]
+        if outcome is not None:
+            sql += " AND outcome = ?"
+            params.append(outcome)
+        counts: Counter[str] = Counter()
+        wordings: dict[str, Counter[str]] = {}
+        for row in self._query(sql, params):
+            key = row["normalised"] or row["question"].casefold()
+            counts[key] += 1
+            wordings.setdefault(key, Counter())[row["question"]] += 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [(wordings[key].most_common(1)[0][0], n) for key, n in ranked]
+
+    def outcome_counts(self, days: int = 7) -> dict[str, int]:
+        """How many questions ended in each outcome over the last `days` days."""
+        rows = self._query(
+            "SELECT outcome, COUNT(*) AS n FROM questions WHERE at >= ? GROUP BY outcome",
+            (self._since(days),),
+        )
+        return {r["outcome"]: r["n"] for r in rows}
+
+    def feedback_by_fact(self, days: int = 7) -> list[tuple[str, int, int]]:
+        """(fact id, helpful clicks, not-helpful clicks) over the last `days` days."""
+        rows = self._query(
+            "SELECT fact_id, SUM(helpful) AS up, SUM(1 - helpful) AS down FROM feedback"
+            " WHERE at >= ? GROUP BY fact_id",
+            (self._since(days),),
+        )
+        return [(r["fact_id"], int(r["up"]), int(r["down"])) for r in rows]
+
+    # -- retention ------------------------------------------------------------------------
+    def cleanup(self, retention_days: int) -> dict[str, int]:
+        """Delete question and feedback logs older than the retention, and stale bookkeeping."""
+        now = self._now()
+        cutoff = now - retention_days * 86400
+        cutoff_day = (self.clock().date() - dt.timedelta(days=retention_days)).isoformat()
+        with self._tx() as conn:
+            removed = {
+                "questions": conn.execute("DELETE FROM questions WHERE at < ?", (cutoff,)).rowcount,
+                "feedback": conn.execute("DELETE FROM feedback WHERE at < ?", (cutoff,)).rowcount,
+                "events": conn.execute(
+                    "DELETE FROM events WHERE at < ?", (now - EVENT_TTL.total_seconds(),)
+                ).rowcount,
+                "digest_claims": conn.execute(
+                    "DELETE FROM digest_claims WHERE day < ?", (cutoff_day,)
+                ).rowcount,
+            }
+            # Rotation only needs the current cycle and the one before it (for article spread).
+            cycle = conn.execute("SELECT MAX(cycle) FROM digest_picks").fetchone()[0]
+            if cycle is not None:
+                removed["digest_picks"] = conn.execute(
+                    "DELETE FROM digest_picks WHERE cycle < ? AND day < ?", (cycle - 1, cutoff_day)
+                ).rowcount
+            conn.execute(
+                "INSERT OR REPLACE INTO housekeeping (name, value) VALUES ('cleanup', ?)",
+                (self.clock().isoformat(),),
+            )
+        if any(removed.values()):
+            log.info("retention cleanup removed %s", removed)
+        return removed
+
+    def last_cleanup(self) -> dt.datetime | None:
+        rows = self._query("SELECT value FROM housekeeping WHERE name = 'cleanup'")
+        return dt.datetime.fromisoformat(rows[0][0]) if rows else None
+
+    # -- digest claims --------------------------------------------------------------------
+    def claim_digest(
+        self,
+        channel: str,
+        day: dt.date,
+        *,
+        owner: str | None = None,
+        lease: dt.timedelta = DEFAULT_LEASE,
+        retry_failed: bool = False,
+    ) -> Claim | None:
+        """Claim (channel, day) for posting; None when it is posted or someone else holds it.
+
+        A claim left by a failed attempt (`released`) is taken again; one that failed for good
+        (`failed`: not in channel, archived) only with `retry_failed`. A claim whose lease ran
+        out is taken over and comes back with `recovered=True` (and `maybe_sent` if the dead
+        owner had started the Slack call).
+        """
+        owner = owner or new_owner()
+        now = self._now()
+        key = (channel, day.isoformat())
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT * FROM digest_claims WHERE channel = ? AND day = ?", key
+            ).fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO digest_claims"
+                    " (channel, day, state, owner, claimed_at, lease_until)"
+                    " VALUES (?, ?, 'claimed', ?, ?, ?)",
+                    (*key, owner, now, now + lease.total_seconds()),
+                )
+                return Claim(channel, day, owner, claimed_at=now)
+            state = row["state"]
+            expired = state == "claimed" and row["lease_until"] < now
+            takeable = state == "released" or (state == "failed" and retry_failed) or expired
+            if not takeable:
+                return None
+            maybe_sent = bool(row["sending"]) and expired
+            if expired:
+                log.warning(
+                    "digest for %s on %s was claimed by %s, which stopped before finishing;"
+                    " taking it over%s",
+                    channel,
+                    day,
+                    row["owner"],
+                    " (it may have posted: checking first)" if maybe_sent else "",
+                )
+            conn.execute(
+                "UPDATE digest_claims SET state = 'claimed', owner = ?, claimed_at = ?,"
+                " lease_until = ?, sending = ?, error = NULL WHERE channel = ? AND day = ?",
+                (owner, now, now + lease.total_seconds(), int(maybe_sent), *key),
+            )
+            return Claim(
+                channel,
+                day,
+                owner,
+                recovered=expired,
+                maybe_sent=maybe_sent,
+                claimed_at=row["claimed_at"] if maybe_sent else now,
+            )
+
+    def _update_claim(self, claim: Claim, sql: str, params: Iterable[Any]) -> bool:
+        with self._tx() as conn:
+            cur = conn.execute(
+                f"UPDATE digest_claims SET {sql} WHERE channel = ? AND day = ? AND owner = ?"
+                " AND state = 'claimed'",
+                (*params, claim.channel, claim.day.isoformat(), claim.owner),
+            )
+            return cur.rowcount == 1
+
+    def mark_sending(self, claim: Claim, lease: dt.timedelta = DEFAULT_LEASE) -> bool:
+        """Record that a post is about to be attempted; False if the claim was lost."""
+        return self._update_claim(
+            claim,
+            "sending = 1, attempts = attempts + 1, lease_until = ?",
+            (self._now() + lease.total_seconds(),),
+        )
+
+    def renew_claim(self, claim: Claim, lease: dt.timedelta = DEFAULT_LEASE) -> bool:
+        """Extend the lease while still working on it (retrying with backoff)."""
+        return self._update_claim(claim, "lease_until = ?", (self._now() + lease.total_seconds(),))
+
+    def mark_posted(self, claim: Claim, ts: str | None = None) -> bool:
+        """The digest is in the channel: nobody posts it again."""
+        return self._update_claim(
+            claim, "state = 'posted', posted_at = ?, ts = ?, sending = 0", (self._now(), ts)
+        )
+
+    def release_claim(self, claim: Claim, error: str, *, permanent: bool = False) -> bool:
+        """Give the claim back after a failure that certainly did not post.
+
+        `permanent` (not in channel, archived) stops automatic retries for that day.
+        """
+        state = "failed" if permanent else "released"
+        return self._update_claim(claim, "state = ?, sending = 0, error = ?", (state, error[:500]))
+
+    def digest_claim(self, channel: str, day: dt.date) -> ClaimRow | None:
+        rows = self._query(
+            "SELECT * FROM digest_claims WHERE channel = ? AND day = ?", (channel, day.isoformat())
+        )
+        return _claim_row(rows[0]) if rows else None
+
+    def digest_claims(self, day: dt.date | None = None) -> list[ClaimRow]:
+        if day is None:
+            rows = self._query("SELECT * FROM digest_claims ORDER BY day, channel")
+        else:
+            rows = self._query(
+                "SELECT * FROM digest_claims WHERE day = ? ORDER BY channel", (day.isoformat(),)
+            )
+        return [_claim_row(r) for r in rows]
+
+    # -- rotation -------------------------------------------------------------------------
+    def picks_for(self, day: dt.date) -> list[str] | None:
+        """The facts already chosen for a day (same for every channel), or None."""
+        rows = self._query(
+            "SELECT fact_id FROM digest_picks WHERE day = ? ORDER BY position", (day.isoformat(),)
+        )
+        return [r["fact_id"] for r in rows] or None
+
+    def rotation_state(self) -> tuple[int, set[str], list[str]]:
+        """(current cycle, facts shown in it, fact ids shown before today newest first)."""
+        rows = self._query("SELECT day, position, fact_id, cycle FROM digest_picks")
+        if not rows:
+            return 0, set(), []
+        cycle = max(r["cycle"] for r in rows)
+        shown = {r["fact_id"] for r in rows if r["cycle"] == cycle}
+        ordered = sorted(rows, key=lambda r: (r["day"], r["position"]), reverse=True)
+        return cycle, shown, [r["fact_id"] for r in ordered]
+
+    def save_picks(self, day: dt.date, picks: list[tuple[str, int]]) -> list[str]:
+        """Store a day's (fact id, cycle) picks unless another process did first; return the
+        day's picks as stored."""
+        with self._tx() as conn:
+            existing = conn.execute(
+                "SELECT fact_id FROM digest_picks WHERE day = ? ORDER BY position",
+                (day.isoformat(),),
+            ).fetchall()
+            if existing:
+                return [r["fact_id"] for r in existing]
+            conn.executemany(
+                "INSERT INTO digest_picks (day, position, fact_id, cycle) VALUES (?, ?, ?, ?)",
+                [(day.isoformat(), i, fid, cycle) for i, (fid, cycle) in enumerate(picks)],
+            )
+            return [fid for fid, _ in picks]
+
+
+def _claim_row(r: sqlite3.Row) -> ClaimRow:
+    return ClaimRow(
+        channel=r["channel"],
+        day=dt.date.fromisoformat(r["day"]),
+        state=r["state"],
+        owner=r["owner"],
+        sending=bool(r["sending"]),
+        attempts=r["attempts"],
+        ts=r["ts"],
+        error=r["error"],
+    )
+
+
+def new_owner() -> str:
+    """An id for one process's claims: host, pid and a random part (pids get reused)."""
+    return f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
