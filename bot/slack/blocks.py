@@ -1,0 +1,474 @@
+"""Block Kit builders: pure functions from core values to `slack_sdk.models.blocks` objects.
+
+Everything here stays inside Slack's limits so that Slack never rejects a reply: 3000
+characters a section, 50 blocks a message, 75 a button label, 2000 a button value, and
+action ids unique within a message. User text is escaped; nothing here sets `link_names`.
+
+User text (questions) is kept as Slack delivers it, with &, <, > already escaped, from the
+payload through the matcher and the store to here; `escape` undoes Slack's escaping and escapes
+again, so it is right for that text and never double-escapes. Fact sheet text is escaped once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.articles import Article
+from bot.factsheet import Fact
+from bot.matcher import Ambiguous, Answer, Candidate, NoMatch, Result
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_CONTEXT = 3000
+MAX_BUTTON_LABEL = 75
+MAX_HEADER = 150
+MAX_VALUE = 2000
+MAX_CHOICES = 5
+MAX_SEARCH_RESULTS = 10
+
+# action ids; ask_pick_<n> and home_example_<n> are numbered so each stays unique in a message
+SHARE = "ask_share"
+HELPFUL = "ask_helpful"
+NOT_HELPFUL = "ask_not_helpful"
+PICK_PREFIX = "ask_pick_"
+EXAMPLE_PREFIX = "home_example_"
+
+ELLIPSIS = "…"
+
+
+# -- text -------------------------------------------------------------------------------------
+def escape(text: str, *, from_slack: bool = True) -> str:
+    """Make text safe for mrkdwn: no mention, link or broadcast can come out of it.
+
+    Slack delivers user text with &, <, > already escaped, so that is undone first: escaping
+    once more would show "&amp;amp;" to people.
+    """
+    if from_slack:
+        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """Slack's escaping undone, for plain_text objects and storage."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def cut(text: str, limit: int) -> str:
+    """Text no longer than `limit`, cut at a word boundary with an ellipsis when too long."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - len(ELLIPSIS)]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    # never leave half an escape entity ("&am") at the end
+    amp = head.rfind("&")
+    if amp != -1 and ";" not in head[amp:]:
+        head = head[:amp]
+    return head.rstrip() + ELLIPSIS
+
+
+def format_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def source_line(article: Article) -> str:
+    """mrkdwn: the article's title and outlet (linked where the URL is known) and its date."""
+    source = escape(article.source, from_slack=False)
+    if article.url:
+        source = f"<{article.url}|{source}>"
+    return f"Source: {source} · {format_date(article.date)}"
+
+
+def mrkdwn(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text, verbatim=True)
+
+
+def section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
+    return SectionBlock(text=mrkdwn(cut(text, MAX_SECTION)), accessory=accessory)
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[mrkdwn(cut(text, MAX_CONTEXT))])
+
+
+def header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=cut(text, MAX_HEADER), emoji=True))
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
+    return ButtonElement(
+        text=PlainTextObject(text=cut(label, MAX_BUTTON_LABEL), emoji=True),
+        action_id=action_id,
+        value=value,
+        style=style,
+    )
+
+
+def capped(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[Block]:
+    """At most `limit` blocks; when cut, the last one says so."""
+    if len(blocks) <= limit:
+        return blocks
+    return [*blocks[: limit - 1], context(f"{ELLIPSIS} and more: ask a narrower question.")]
+
+
+# -- button values ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ButtonValue:
+    """What a button carries: ephemeral block_actions bring no message to read it back from."""
+
+    fact_id: str
+    asker: str
+    question: str
+
+    def encode(self) -> str:
+        """Compact JSON under Slack's 2000-character limit; the question is cut to fit."""
+        question = self.question
+        while True:
+            value = json.dumps(
+                {"f": self.fact_id, "u": self.asker, "q": question},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            if len(value) <= MAX_VALUE:
+                return value
+            question = question[: max(0, len(question) - (len(value) - MAX_VALUE) - 1)]
+
+    @classmethod
+    def decode(cls, value: str) -> ButtonValue:
+        data = json.loads(value)
+        return cls(str(data["f"]), str(data.get("u", "")), str(data.get("q", "")))
+
+
+# -- answers ----------------------------------------------------------------------------------
+def asked_line(question: str, asker: str | None) -> str:
+    """Who asked what, as a context line; the question escaped so it cannot ping anyone."""
+    q = f"_{escape(question)}_" if question.strip() else ""
+    who = f"<@{asker}> asked" if asker else "You asked"
+    return f"{who}: {q}" if q else who
+
+
+def answer_buttons(value: ButtonValue, *, share: bool, feedback: bool) -> ActionsBlock:
+    encoded = value.encode()
+    elements = []
+    if share:
+        elements.append(button("Share to channel", SHARE, encoded, style="primary"))
+    if feedback:
+        elements.append(button("Helpful", HELPFUL, encoded))
+        elements.append(button("Not helpful", NOT_HELPFUL, encoded))
+    return ActionsBlock(block_id="answer_actions", elements=elements)
+
+
+def render_answer(
+    fact: Fact,
+    article: Article,
+    *,
+    question: str,
+    asker: str,
+    shared_by: str | None = None,
+    share: bool = False,
+    feedback: bool = True,
+    note: str | None = None,
+) -> list[Block]:
+    """One fact as an answer: what was asked, the answer, its source and date, buttons."""
+    blocks: list[Block] = []
+    if question.strip():
+        blocks.append(context(asked_line(question, shared_by)))
+    blocks.append(section(escape(fact.answer, from_slack=False)))
+    blocks.append(context(source_line(article)))
+    if note:
+        blocks.append(context(note))
+    if feedback or share:
+        value = ButtonValue(fact.id, asker, question)
+        blocks.append(answer_buttons(value, share=share, feedback=feedback))
+    return capped(blocks)
+
+
+def answer_text(fact: Fact, article: Article) -> str:
+    """The plain fallback for notifications and screen readers (also escaped)."""
+    return cut(f"{escape(fact.answer, from_slack=False)} ({source_line(article)})", MAX_SECTION)
+
+
+def render_choices(
+    result: Ambiguous, articles: Mapping[str, Article], *, asker: str
+) -> list[Block]:
+    """Did-you-mean: each close fact with a button that shows it in place of this message."""
+    blocks: list[Block] = [
+        section(f"I'm not sure which you mean by _{escape(result.question)}_. Did you mean:")
+    ]
+    for i, candidate in enumerate(result.candidates[:MAX_CHOICES]):
+        fact = candidate.fact
+        article = articles.get(fact.article)
+        label = escape(fact.questions[0] if fact.questions else fact.id, from_slack=False)
+        where = (
+            f"\n{format_date(article.date)} · {escape(article.title, from_slack=False)}"
+            if article
+            else ""
+        )
+        value = ButtonValue(fact.id, asker, result.question).encode()
+        blocks.append(
+            section(
+                f"*{cut(label, 300)}*{where}",
+                accessory=button("Show this", f"{PICK_PREFIX}{i}", value),
+            )
+        )
+    return capped(blocks)
+
+
+def topics(articles: Mapping[str, Article]) -> list[str]:
+    """Article titles with dates, newest first, as mrkdwn lines."""
+    ordered = sorted(articles.values(), key=lambda a: (a.date, a.id), reverse=True)
+    return [f"• {escape(a.title, from_slack=False)} ({format_date(a.date)})" for a in ordered]
+
+
+def render_no_match(
+    result: NoMatch, articles: Mapping[str, Article], command: str = "/ask"
+) -> list[Block]:
+    """No good answer: say so plainly, offer what is nearby, never guess."""
+    blocks: list[Block] = [
+        section(
+            f"I don't know that yet: _{escape(result.question)}_\n"
+            "I've noted the question for the people who curate my facts."
+        )
+    ]
+    if result.closest:
+        lines = "\n".join(
+            f"• {escape(c.fact.questions[0], from_slack=False)}"
+            for c in result.closest[:MAX_CHOICES]
+            if c.fact.questions
+        )
+        blocks.append(section(f"*Closest topics I know:*\n{lines}"))
+    else:
+        blocks.append(section("*Topics I know about:*\n" + "\n".join(topics(articles))))
+    blocks.append(
+        context(f"`{command} list` shows everything I know · `{command} help` how to ask")
+    )
+    return capped(blocks)
+
+
+def render_result(
+    result: Result,
+    articles: Mapping[str, Article],
+    *,
+    asker: str,
+    share: bool = False,
+    command: str = "/ask",
+    public: bool = False,
+) -> list[Block]:
+    """Any outcome of the matcher as reply blocks; `public` replies name who asked."""
+    if isinstance(result, Answer):
+        return render_answer(
+            result.fact,
+            articles[result.fact.article],
+            question=result.question,
+            asker=asker,
+            shared_by=asker if public else None,
+            share=share,
+        )
+    if isinstance(result, Ambiguous):
+        return render_choices(result, articles, asker=asker)
+    return render_no_match(result, articles, command)
+
+
+def result_text(result: Result, articles: Mapping[str, Article]) -> str:
+    """Notification fallback text for a result."""
+    if isinstance(result, Answer):
+        return answer_text(result.fact, articles[result.fact.article])
+    if isinstance(result, Ambiguous):
+        return "Did you mean one of these?"
+    return "I don't know that yet."
+
+
+# -- browsing ---------------------------------------------------------------------------------
+def render_help(examples: Sequence[Fact], command: str = "/ask") -> list[Block]:
+    """How to ask, with example questions from the sheet."""
+    lines = "\n".join(
+        f"• `{command} {escape(f.questions[0], from_slack=False)}`" for f in examples if f.questions
+    )
+    return capped(
+        [
+            section(
+                "*Ask me about the facts I know, and I'll answer with the source and date.*\n"
+                f"• `{command} <question>`: a private answer you can share to the channel\n"
+                "• mention me in a channel: I answer in the thread\n"
+                "• send me a direct message"
+            ),
+            section(f"*For example:*\n{lines}" if lines else "*No facts loaded yet.*"),
+            context(
+                f"`{command} list`: the articles I know · `{command} search <words>`: find facts"
+            ),
+        ]
+    )
+
+
+def fact_counts(facts: Iterable[Fact]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for fact in facts:
+        counts[fact.article] = counts.get(fact.article, 0) + 1
+    return counts
+
+
+def article_lines(articles: Mapping[str, Article], facts: Sequence[Fact]) -> list[str]:
+    """One mrkdwn line per article: title (linked), outlet, date and how many facts it backs."""
+    counts = fact_counts(facts)
+    ordered = sorted(articles.values(), key=lambda a: (a.date, a.id), reverse=True)
+    lines = []
+    for a in ordered:
+        title = escape(a.title, from_slack=False)
+        if a.url:
+            title = f"<{a.url}|{title}>"
+        outlet = f", {escape(a.outlet, from_slack=False)}" if a.outlet else ""
+        n = counts.get(a.id, 0)
+        lines.append(
+            f"• *{title}*{outlet} · {format_date(a.date)} · {n} fact{'s' if n != 1 else ''}"
+        )
+    return lines
+
+
+def chunked_sections(lines: Sequence[str]) -> list[Block]:
+    """Lines packed into as few sections as fit under the per-section limit."""
+    blocks: list[Block] = []
+    current = ""
+    for line in lines:
+        line = cut(line, MAX_SECTION)
+        if current and len(current) + 1 + len(line) > MAX_SECTION:
+            blocks.append(section(current))
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(section(current))
+    return blocks
+
+
+def render_list(articles: Mapping[str, Article], facts: Sequence[Fact]) -> list[Block]:
+    """The articles the bot knows, with dates and fact counts."""
+    n = len(facts)
+    return capped(
+        [
+            section(f"*I know {n} fact{'s' if n != 1 else ''} from {len(articles)} articles:*"),
+            *chunked_sections(article_lines(articles, facts)),
+        ]
+    )
+
+
+def render_search(
+    query: str, facts: Sequence[Fact], articles: Mapping[str, Article], command: str = "/ask"
+) -> list[Block]:
+    """Facts matching some words: each fact's usual question, its answer, source and date."""
+    if not facts:
+        return [
+            section(f"No facts match _{escape(query)}_."),
+            context(f"`{command} list` shows the articles I know."),
+        ]
+    blocks: list[Block] = [section(f"*Facts matching* _{escape(query)}_:")]
+    for fact in facts[:MAX_SEARCH_RESULTS]:
+        q = escape(fact.questions[0], from_slack=False) if fact.questions else fact.id
+        blocks.append(section(f"*{cut(q, 300)}*\n{escape(fact.answer, from_slack=False)}"))
+        blocks.append(context(source_line(articles[fact.article])))
+    if len(facts) > MAX_SEARCH_RESULTS:
+        blocks.append(context(f"{len(facts) - MAX_SEARCH_RESULTS} more: add words to narrow it."))
+    return capped(blocks)
+
+
+# -- App Home ---------------------------------------------------------------------------------
+def render_home(
+    *,
+    articles: Mapping[str, Article],
+    facts: Sequence[Fact],
+    examples: Sequence[Fact],
+    top_questions: Sequence[tuple[str, int]],
+    loaded_at: dt.datetime,
+    command: str = "/ask",
+    shown: list[Block] | None = None,
+) -> list[Block]:
+    """The Home tab: an answer being shown (if any), how to ask, what it knows, what is asked."""
+    blocks: list[Block] = []
+    if shown:
+        blocks += [*shown, DividerBlock()]
+    blocks += [
+        header("FactBot"),
+        section(
+            "I answer questions from a curated fact sheet, always with the source and date.\n"
+            f"• `{command} <question>` in any channel: a private answer you can share\n"
+            "• mention me in a channel: I answer in the thread\n"
+            "• send me a direct message from the Messages tab"
+        ),
+    ]
+    examples = [f for f in examples if f.questions][:MAX_CHOICES]
+    if examples:
+        blocks.append(section("*Try one:*"))
+        blocks.append(
+            ActionsBlock(
+                block_id="home_examples",
+                elements=[
+                    button(
+                        unescape(f.questions[0]),
+                        f"{EXAMPLE_PREFIX}{i}",
+                        ButtonValue(f.id, "", f.questions[0]).encode(),
+                    )
+                    for i, f in enumerate(examples)
+                ],
+            )
+        )
+    blocks += [DividerBlock(), header("What I know")]
+    blocks += chunked_sections(article_lines(articles, facts))
+    blocks += [DividerBlock(), header("Most asked this week")]
+    if top_questions:
+        lines = [f"• {escape(q)} ({n}×)" for q, n in top_questions]
+        blocks += chunked_sections(lines)
+    else:
+        blocks.append(context("Nobody has asked anything this week yet."))
+    stamp = int(loaded_at.timestamp())
+    fallback = loaded_at.strftime("%Y-%m-%d %H:%M UTC")
+    blocks.append(
+        context(
+            f"Fact sheet last loaded <!date^{stamp}^{{date_short_pretty}} at {{time}}|{fallback}>"
+        )
+    )
+    return capped(blocks, MAX_BLOCKS)
+
+
+def pick_examples(facts: Sequence[Fact], n: int = 3) -> list[Fact]:
+    """n example facts spread over the sheet's articles, stable between calls."""
+    by_article: dict[str, list[Fact]] = {}
+    for fact in facts:
+        if fact.questions:
+            by_article.setdefault(fact.article, []).append(fact)
+    picked: list[Fact] = []
+    groups = [by_article[k] for k in sorted(by_article)]
+    depth = 0
+    while len(picked) < n and any(depth < len(g) for g in groups):
+        for group in groups:
+            if depth < len(group) and len(picked) < n:
+                picked.append(group[depth])
+        depth += 1
+    return picked
+
+
+def candidates_facts(result: Result) -> list[Candidate]:
+    """Every fact a result mentions, best first."""
+    if isinstance(result, Answer):
+        return [Candidate(result.fact, result.score), *result.alternatives]
+    if isinstance(result, Ambiguous):
+        return list(result.candidates)
+    return list(result.closest)
+
+
+def as_dicts(blocks: Iterable[Block]) -> list[dict]:
+    """Blocks as the JSON Slack receives (validates every limit on the way)."""
+    return [b.to_dict() for b in blocks]

@@ -1,0 +1,173 @@
+"""Buttons on answers: Share to channel, Helpful / Not helpful, and did-you-mean choices.
+
+A click on an ephemeral message brings no `message` in its payload, so each button carries
+what it needs (fact id, asker, question) in its `value`. A click in the Home tab brings no
+`response_url`: the answer there is shown by publishing the Home view again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.config import Settings
+from bot.core import Core
+from bot.slack import blocks
+from bot.slack.listeners.home import publish_home
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# Chat errors that mean "the bot cannot post here", told to the user rather than logged as bugs.
+CANNOT_POST = frozenset(
+    {"not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cannot_dm_bot"}
+)
+
+
+def register(app: App) -> None:
+    app.action(blocks.SHARE)(handle_share)
+    app.action(blocks.HELPFUL)(handle_feedback)
+    app.action(blocks.NOT_HELPFUL)(handle_feedback)
+    app.action(re.compile(rf"^{blocks.PICK_PREFIX}\d+$"))(handle_pick)
+
+
+def handle_share(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    core: Core,
+) -> None:
+    """Post the answer in the channel as the bot, saying who asked; drop the private copy."""
+    ack()
+    value = blocks.ButtonValue.decode(action["value"])
+    fact = core.fact(value.fact_id)
+    if fact is None:
+        respond(replace_original=False, response_type="ephemeral", text=GONE)
+        return
+    article = core.article(fact)
+    asker = value.asker or body["user"]["id"]
+    channel = (body.get("channel") or {}).get("id") or body["container"].get("channel_id")
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            text=f"<@{asker}> asked: {blocks.answer_text(fact, article)}",
+            blocks=blocks.render_answer(
+                fact, article, question=value.question, asker=asker, shared_by=asker
+            ),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as exc:
+        if exc.response.get("error") not in CANNOT_POST:
+            raise
+        respond(
+            replace_original=False,
+            response_type="ephemeral",
+            text="I can't post in this channel. Invite me (`/invite @FactBot`) and try again.",
+        )
+        return
+    respond(delete_original=True)
+
+
+def handle_feedback(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    core: Core,
+    store: Store,
+    settings: Settings,
+) -> None:
+    """Record Helpful / Not helpful and thank the person (only them)."""
+    ack()
+    value = blocks.ButtonValue.decode(action["value"])
+    helpful = action["action_id"] == blocks.HELPFUL
+    user = body["user"]["id"]
+    store.record_feedback(
+        user=user, fact_id=value.fact_id, helpful=helpful, question=value.question or None
+    )
+    note = (
+        "Thanks! Noted as helpful."
+        if helpful
+        else "Thanks. I've told the curators this answer didn't help."
+    )
+    fact = core.fact(value.fact_id)
+    container = body.get("container") or {}
+    if container.get("type") == "view":
+        shown = None
+        if fact is not None:
+            shown = blocks.render_answer(
+                fact,
+                core.article(fact),
+                question=value.question,
+                asker=user,
+                feedback=False,
+                note=note,
+            )
+        publish_home(client, user, core, store, settings, shown=shown)
+    elif container.get("is_ephemeral") and fact is not None:
+        respond(
+            replace_original=True,
+            text=blocks.answer_text(fact, core.article(fact)),
+            blocks=blocks.render_answer(
+                fact,
+                core.article(fact),
+                question=value.question,
+                asker=value.asker,
+                share=True,
+                feedback=False,
+                note=note,
+            ),
+        )
+    else:
+        # A message others see too: do not change it for everyone, just tell the clicker.
+        respond(replace_original=False, response_type="ephemeral", text=note)
+
+
+def handle_pick(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    core: Core,
+    store: Store,
+    settings: Settings,
+) -> None:
+    """A did-you-mean choice: show that fact in place of the choices."""
+    ack()
+    value = blocks.ButtonValue.decode(action["value"])
+    fact = core.fact(value.fact_id)
+    container = body.get("container") or {}
+    if fact is None:
+        respond(replace_original=False, response_type="ephemeral", text=GONE)
+        return
+    article = core.article(fact)
+    if container.get("type") == "view":
+        shown = blocks.render_answer(
+            fact, article, question=value.question, asker=body["user"]["id"]
+        )
+        publish_home(client, body["user"]["id"], core, store, settings, shown=shown)
+        return
+    respond(
+        replace_original=True,
+        text=blocks.answer_text(fact, article),
+        blocks=blocks.render_answer(
+            fact,
+            article,
+            question=value.question,
+            asker=value.asker,
+            share=bool(container.get("is_ephemeral")),
+        ),
+    )
+
+
+GONE = "That fact is no longer in the fact sheet. Ask again to get the current answer."

@@ -1,0 +1,73 @@
+"""App Home: how to ask, what the bot knows, what people ask; example questions to click."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.config import Settings
+from bot.core import Core
+from bot.slack import blocks
+from bot.store import Store
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(handle_home_opened)
+    app.action(re.compile(rf"^{blocks.EXAMPLE_PREFIX}\d+$"))(handle_example)
+
+
+def handle_home_opened(
+    event: dict[str, Any], client: WebClient, core: Core, store: Store, settings: Settings
+) -> None:
+    """Publish the Home tab whenever someone opens it (the Messages tab needs nothing)."""
+    if event.get("tab", "home") != "home":
+        return
+    publish_home(client, event["user"], core, store, settings)
+
+
+def handle_example(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    core: Core,
+    store: Store,
+    settings: Settings,
+) -> None:
+    """An example question clicked in the Home tab: show its answer at the top of Home."""
+    ack()
+    user = body["user"]["id"]
+    value = blocks.ButtonValue.decode(action["value"])
+    fact = core.fact(value.fact_id)
+    shown = None
+    if fact is not None:
+        shown = blocks.render_answer(fact, core.article(fact), question=value.question, asker=user)
+    publish_home(client, user, core, store, settings, shown=shown)
+
+
+def publish_home(
+    client: WebClient,
+    user: str,
+    core: Core,
+    store: Store,
+    settings: Settings,
+    *,
+    shown: list[Block] | None = None,
+) -> None:
+    """views.publish the Home tab for one user."""
+    sheet = core.sheet
+    home = blocks.render_home(
+        articles=sheet.articles,
+        facts=sheet.curated,
+        examples=blocks.pick_examples(sheet.curated, 3),
+        top_questions=store.top_questions(days=7, limit=5),
+        loaded_at=core.loaded_at,
+        command=settings.command,
+        shown=shown,
+    )
+    client.views_publish(user_id=user, view=View(type="home", blocks=home))
