@@ -134,6 +134,7 @@ class ClaimRow:
     attempts: int
     ts: str | None
     error: str | None
+    lease_until: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,6 +553,7 @@ def _claim_row(r: sqlite3.Row) -> ClaimRow:
         attempts=r["attempts"],
         ts=r["ts"],
         error=r["error"],
+        lease_until=dt.datetime.fromtimestamp(r["lease_until"], dt.UTC),
     )
 
 
