@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import socket
 import sqlite3
 import threading
 import uuid
@@ -430,11 +431,13 @@ class Store:
                 )
                 return Claim(channel, day, owner, claimed_at=now)
             state = row["state"]
-            expired = state == "claimed" and row["lease_until"] < now
+            expired = state == "claimed" and (
+                row["lease_until"] < now or owner_is_dead(row["owner"])
+            )
             takeable = state == "released" or (state == "failed" and retry_failed) or expired
             if not takeable:
                 return None
-            maybe_sent = bool(row["sending"]) and expired
+            maybe_sent = bool(row["sending"]) and state != "failed"
             if expired:
                 log.warning(
                     "digest for %s on %s was claimed by %s, which stopped before finishing;"
@@ -485,13 +488,18 @@ class Store:
             claim, "state = 'posted', posted_at = ?, ts = ?, sending = 0", (self._now(), ts)
         )
 
-    def release_claim(self, claim: Claim, error: str, *, permanent: bool = False) -> bool:
-        """Give the claim back after a failure that certainly did not post.
+    def release_claim(
+        self, claim: Claim, error: str, *, permanent: bool = False, maybe_sent: bool = False
+    ) -> bool:
+        """Give the claim back after a failed post, for a later retry.
 
-        `permanent` (not in channel, archived) stops automatic retries for that day.
+        `permanent` (not in channel, archived) stops automatic retries for that day;
+        `maybe_sent` (the connection broke mid-request) tells the next taker to check first.
         """
         state = "failed" if permanent else "released"
-        return self._update_claim(claim, "state = ?, sending = 0, error = ?", (state, error[:500]))
+        return self._update_claim(
+            claim, "state = ?, sending = ?, error = ?", (state, int(maybe_sent), error[:500])
+        )
 
     def digest_claim(self, channel: str, day: dt.date) -> ClaimRow | None:
         rows = self._query(
@@ -559,4 +567,33 @@ def _claim_row(r: sqlite3.Row) -> ClaimRow:
 
 def new_owner() -> str:
     """An id for one process's claims: host, pid and a random part (pids get reused)."""
-    return f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    _LIVE_OWNERS.add(owner)
+    return owner
+
+
+_LIVE_OWNERS: set[str] = set()
+
+
+def owner_is_dead(owner: str) -> bool:
+    """Whether a claim's owner is a process on this host that no longer runs.
+
+    Lets a restart on the same host recover at once instead of waiting for the lease to run
+    out. Owners on other hosts cannot be checked: for them the lease decides.
+    """
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        # Our pid but not an owner this process made: an earlier process that had our pid
+        # (a container restarted with the same hostname, whose main process is always pid 1).
+        return owner not in _LIVE_OWNERS
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
