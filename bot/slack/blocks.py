@@ -304,13 +304,14 @@ def render_help(examples: Sequence[Fact], command: str = "/ask") -> list[Block]:
         [
             section(
                 "*Ask me about the facts I know, and I'll answer with the source and date.*\n"
-                f"• `{command} <question>`: a private answer you can share to the channel\n"
+                f"• `{command} &lt;question&gt;`: a private answer you can share to the channel\n"
                 "• mention me in a channel: I answer in the thread\n"
                 "• send me a direct message"
             ),
             section(f"*For example:*\n{lines}" if lines else "*No facts loaded yet.*"),
             context(
-                f"`{command} list`: the articles I know · `{command} search <words>`: find facts"
+                f"`{command} list`: the articles I know"
+                f" · `{command} search &lt;words&gt;`: find facts"
             ),
         ]
     )
@@ -404,7 +405,7 @@ def render_home(
         header("FactBot"),
         section(
             "I answer questions from a curated fact sheet, always with the source and date.\n"
-            f"• `{command} <question>` in any channel: a private answer you can share\n"
+            f"• `{command} &lt;question&gt;` in any channel: a private answer you can share\n"
             "• mention me in a channel: I answer in the thread\n"
             "• send me a direct message from the Messages tab"
         ),

@@ -1,0 +1,381 @@
+"""FactBot over real HTTP on 127.0.0.1: Slack-shaped, Slack-signed requests in; the exact Web API
+calls and responses out, recorded by a mock Slack."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from conftest import Running, http, payload
+from factbot_slack_mock import BOT_USER
+
+from bot.slack import blocks
+
+VACCINES = "how many countries got vaccines from china?"
+VACCINE_FACT = "two-sessions-2021-vaccine-donations"
+
+
+def action_payload(
+    factbot: Running,
+    action_id: str,
+    value: str,
+    *,
+    source: str = "block_actions_ephemeral_message.json",
+    ephemeral: bool = True,
+) -> dict[str, Any]:
+    body = payload(source)
+    body["actions"][0].update(action_id=action_id, value=value)
+    if "response_url" in body:
+        body["response_url"] = factbot.mock.response_url("act")
+        body["container"]["is_ephemeral"] = ephemeral
+    return body
+
+
+def buttons(blocks_json: list[dict]) -> dict[str, dict]:
+    found = {}
+    for block in blocks_json:
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+            if element.get("type") == "button":
+                found[element["action_id"]] = element
+    return found
+
+
+def all_text(blocks_json: list[dict]) -> str:
+    return json.dumps(blocks_json, ensure_ascii=False)
+
+
+def shown_text(node: Any) -> str:
+    """Every text people see; button values (never displayed) left out."""
+    if isinstance(node, dict):
+        return "\n".join(
+            child if key == "text" and isinstance(child, str) else shown_text(child)
+            for key, child in node.items()
+            if key != "value"
+        )
+    if isinstance(node, list):
+        return "\n".join(shown_text(child) for child in node)
+    return ""
+
+
+# -- plumbing -------------------------------------------------------------------------------
+def test_url_verification_answers_the_challenge(factbot: Running) -> None:
+    """Slack's url_verification handshake gets its challenge back."""
+    body = payload("url_verification.json")
+    reply = factbot.slack.event(body)
+    assert reply.status == 200
+    assert reply.json() == {"challenge": body["challenge"]}
+
+
+def test_health_check_reports_the_fact_count(factbot: Running) -> None:
+    """GET /healthz answers 200 with the number of facts served."""
+    reply = http("GET", f"{factbot.url}/healthz")
+    assert reply.status == 200
+    assert reply.json()["facts"] == len(factbot.core.sheet.curated) == 120
+
+
+def test_bad_signature_is_refused_and_nothing_posted(factbot: Running) -> None:
+    """A request signed with the wrong secret gets 401 and causes no Slack call."""
+    assert factbot.slack.command(VACCINES, secret="wrong-secret").status == 401
+    assert factbot.slack.event(payload("event_app_mention.json"), secret="nope").status == 401
+    assert factbot.mock.made() == []
+    assert factbot.store.outcome_counts() == {}
+
+
+def test_stale_timestamp_is_refused_and_nothing_posted(factbot: Running) -> None:
+    """A correctly signed request older than five minutes is a replay: 401."""
+    old = int(time.time()) - 6 * 60
+    assert factbot.slack.event(payload("event_app_mention.json"), timestamp=old).status == 401
+    assert factbot.slack.command(VACCINES, timestamp=old).status == 401
+    assert factbot.mock.made() == []
+
+
+def test_unknown_path_is_404(factbot: Running) -> None:
+    """Only /slack/events and /healthz exist."""
+    assert http("GET", f"{factbot.url}/").status == 404
+
+
+# -- /ask -----------------------------------------------------------------------------------
+def test_ask_answers_privately_in_the_command_response(factbot: Running) -> None:
+    """/ask <question>: an ephemeral reply in the response itself, with source, date, buttons."""
+    reply = factbot.slack.command(VACCINES)
+    assert reply.status == 200
+    body = reply.json()
+    assert body["response_type"] == "ephemeral"
+    out = body["blocks"]
+    assert out[0]["elements"][0]["text"] == f"You asked: _{VACCINES}_"
+    assert "69 countries" in out[1]["text"]["text"]
+    assert out[2]["elements"][0]["text"].startswith("Source: What the 2021 Two Sessions offer")
+    assert out[2]["elements"][0]["text"].endswith(" · 11 March 2021")
+    assert list(buttons(out)) == [blocks.SHARE, blocks.HELPFUL, blocks.NOT_HELPFUL]
+    value = json.loads(buttons(out)[blocks.SHARE]["value"])
+    assert value == {"f": VACCINE_FACT, "u": "U0HUMAN", "q": VACCINES}
+    assert "69 countries" in body["text"]
+    assert factbot.mock.made() == []  # nothing else needed within the 3 seconds
+    assert factbot.store.top_questions() == [(VACCINES, 1)]
+
+
+@pytest.mark.parametrize("text", ["", "help", "HELP"])
+def test_ask_help_explains_usage_with_three_examples(factbot: Running, text: str) -> None:
+    """/ask and /ask help: how to ask, plus three example questions from the sheet."""
+    body = factbot.slack.command(text).json()
+    assert body["response_type"] == "ephemeral"
+    lines = shown_text(body["blocks"]).splitlines()
+    examples = [line for line in lines if line.startswith("• `/ask ") and "&lt;" not in line]
+    assert len(examples) == 3
+    assert factbot.store.outcome_counts() == {}
+
+
+def test_ask_list_shows_articles_with_dates_and_fact_counts(factbot: Running) -> None:
+    """/ask list: every article the sheet cites, its date and how many facts it backs."""
+    out = all_text(factbot.slack.command("list").json()["blocks"])
+    assert "120 facts from 5 articles" in out
+    for article in factbot.core.sheet.articles.values():
+        n = sum(1 for f in factbot.core.sheet.curated if f.article == article.id)
+        assert blocks.format_date(article.date) in out
+        assert f"{blocks.format_date(article.date)} · {n} facts" in out
+
+
+def test_ask_search_lists_matching_facts(factbot: Running) -> None:
+    """/ask search <words>: facts containing those words, each with its source."""
+    out = factbot.slack.command("search vaccine").json()["blocks"]
+    assert out[0]["text"]["text"] == "*Facts matching* _vaccine_:"
+    assert "69 countries" in all_text(out)
+    assert "Source: " in all_text(out)
+    none = factbot.slack.command("search zzyzx").json()["blocks"]
+    assert "No facts match _zzyzx_." in all_text(none)
+
+
+def test_no_match_declines_offers_topics_and_is_recorded(factbot: Running) -> None:
+    """An unknown question: "I don't know that yet", topics, and it is recorded for curators."""
+    out = factbot.slack.command("what is the wifi password?").json()["blocks"]
+    assert out[0]["text"]["text"].startswith("I don't know that yet: _what is the wifi password?_")
+    assert buttons(out) == {}
+    assert factbot.store.outcome_counts() == {"no_match": 1}
+    assert factbot.store.top_questions(outcome="no_match") == [("what is the wifi password?", 1)]
+
+
+def test_broadcast_in_a_question_pings_nobody(factbot: Running) -> None:
+    """<!channel> (as Slack escapes it) comes back escaped, never as a live broadcast."""
+    reply = factbot.slack.command("&lt;!channel&gt; wifi password &amp; more")
+    out = all_text(reply.json()["blocks"])
+    assert "<!channel>" not in out
+    assert "&lt;!channel&gt; wifi password &amp; more" in out
+    factbot.slack.event(
+        _mention(f"<@{BOT_USER}> <!channel> what is the theme of the expo?", "Ev0PING")
+    )
+    (post,) = factbot.mock.wait_for(1)
+    assert "<!channel>" not in shown_text(post.body) and "link_names" not in post.body
+    assert "&lt;!channel&gt; what is the theme" in shown_text(post.body)
+
+
+def test_long_question_keeps_button_values_under_the_limit(factbot: Running) -> None:
+    """A 3000-character question still yields valid buttons (values of at most 2000)."""
+    question = "how many countries got vaccines from china " + "really " * 420
+    reply = factbot.slack.command(question)
+    assert reply.status == 200
+    for button in buttons(reply.json()["blocks"]).values():
+        assert len(button["value"]) <= 2000
+
+
+# -- buttons --------------------------------------------------------------------------------
+def _value(fact_id: str = VACCINE_FACT, question: str = VACCINES) -> str:
+    return blocks.ButtonValue(fact_id, "U0HUMAN", question).encode()
+
+
+def test_share_posts_in_channel_as_the_bot_naming_the_asker(factbot: Running) -> None:
+    """Share to channel: chat.postMessage in the channel, 'asked by', then the private copy goes."""
+    reply = factbot.slack.action(action_payload(factbot, blocks.SHARE, _value()))
+    assert reply.status == 200
+    post, hook = factbot.mock.wait_for(2)
+    assert post.method == "chat.postMessage"
+    assert post.body["channel"] == "C0GENERAL"
+    assert post.headers["Authorization"] == "Bearer xoxb-test-token-not-real"
+    assert post.body["blocks"][0]["elements"][0]["text"] == f"<@U0HUMAN> asked: _{VACCINES}_"
+    assert "69 countries" in post.body["blocks"][1]["text"]["text"]
+    assert "thread_ts" not in post.body and "link_names" not in post.body
+    assert list(buttons(post.body["blocks"])) == [blocks.HELPFUL, blocks.NOT_HELPFUL]
+    assert hook.method == "response_url" and hook.path == "/response/act"
+    assert hook.body["delete_original"] is True
+
+
+def test_share_where_the_bot_is_not_invited_tells_the_user(factbot: Running) -> None:
+    """not_in_channel: the user is told how to invite the bot; the private answer stays."""
+    factbot.mock.fail("chat.postMessage", "not_in_channel")
+    factbot.slack.action(action_payload(factbot, blocks.SHARE, _value()))
+    post, hook = factbot.mock.wait_for(2)
+    assert post.method == "chat.postMessage"
+    assert hook.body["response_type"] == "ephemeral"
+    assert hook.body["replace_original"] is False
+    assert "/invite @FactBot" in hook.body["text"]
+
+
+def test_helpful_on_a_private_answer_is_recorded_and_acknowledged(factbot: Running) -> None:
+    """Helpful: feedback stored; the private answer is replaced, thanked, Share kept."""
+    factbot.slack.action(action_payload(factbot, blocks.HELPFUL, _value()))
+    (hook,) = factbot.mock.wait_for(1)
+    assert factbot.store.feedback_by_fact() == [(VACCINE_FACT, 1, 0)]
+    assert hook.body["replace_original"] is True
+    assert list(buttons(hook.body["blocks"])) == [blocks.SHARE]
+    assert "Noted as helpful" in all_text(hook.body["blocks"])
+
+
+def test_not_helpful_on_a_public_answer_only_tells_the_clicker(factbot: Running) -> None:
+    """Not helpful on a message others see: recorded; an ephemeral thanks; message unchanged."""
+    factbot.slack.action(action_payload(factbot, blocks.NOT_HELPFUL, _value(), ephemeral=False))
+    (hook,) = factbot.mock.wait_for(1)
+    assert factbot.store.feedback_by_fact() == [(VACCINE_FACT, 0, 1)]
+    assert hook.body == {
+        "text": "Thanks. I've told the curators this answer didn't help.",
+        "response_type": "ephemeral",
+        "replace_original": False,
+    }
+
+
+def test_did_you_mean_shows_the_chosen_fact_in_place(factbot: Running) -> None:
+    """Ambiguous: choices as buttons; a click replaces them with that fact's answer."""
+    out = factbot.slack.command("ciie").json()["blocks"]
+    choices = buttons(out)
+    assert len(choices) >= 2 and all(a.startswith(blocks.PICK_PREFIX) for a in choices)
+    chosen = json.loads(choices[f"{blocks.PICK_PREFIX}1"]["value"])
+    assert chosen["u"] == "U0HUMAN" and chosen["q"] == "ciie"
+    factbot.slack.action(action_payload(factbot, f"{blocks.PICK_PREFIX}1", json.dumps(chosen)))
+    (hook,) = factbot.mock.wait_for(1)
+    fact = factbot.core.fact(chosen["f"])
+    assert hook.body["replace_original"] is True
+    assert hook.body["blocks"][1]["text"]["text"] == blocks.escape(fact.answer, from_slack=False)
+    assert list(buttons(hook.body["blocks"])) == [blocks.SHARE, blocks.HELPFUL, blocks.NOT_HELPFUL]
+    assert factbot.store.outcome_counts() == {"ambiguous": 1}
+
+
+# -- mentions and DMs -----------------------------------------------------------------------
+def _mention(text: str, event_id: str, **event: Any) -> dict[str, Any]:
+    body = payload("event_app_mention.json")
+    body["event"].update(text=text, **event)
+    body["event_id"] = event_id
+    return body
+
+
+def test_mention_is_answered_in_the_thread_of_the_message(factbot: Running) -> None:
+    """@FactBot in a channel: reply with thread_ts = the message ts, mention stripped."""
+    reply = factbot.slack.event(payload("event_app_mention.json"))
+    assert reply.status == 200
+    (post,) = factbot.mock.wait_for(1)
+    assert post.method == "chat.postMessage"
+    assert post.body["channel"] == "C0GENERAL"
+    assert post.body["thread_ts"] == "1700001001.000100"
+    first = post.body["blocks"][0]["elements"][0]["text"]
+    assert first == "<@U0HUMAN> asked: _what is the theme of the expo?_"
+    assert "New Era, Shared Future" in post.body["blocks"][1]["text"]["text"]
+    assert factbot.store.top_questions() == [("what is the theme of the expo?", 1)]
+
+
+def test_mention_inside_a_thread_replies_in_that_thread(factbot: Running) -> None:
+    """A mention already in a thread is answered in that thread (its thread_ts)."""
+    factbot.slack.event(payload("event_app_mention_in_thread.json"))
+    (post,) = factbot.mock.wait_for(1)
+    assert post.body["thread_ts"] == "1700000990.000050"
+
+
+def test_mention_from_a_bot_is_ignored(factbot: Running) -> None:
+    """Messages from bots never get an answer."""
+    factbot.slack.event(_mention("<@U0BOT> ciie theme", "Ev0BOTMENTION", bot_id="B0OTHER"))
+    assert factbot.mock.made() == []
+
+
+def test_bare_mention_explains_how_to_ask(factbot: Running) -> None:
+    """Just "@FactBot": usage, in the thread."""
+    factbot.slack.event(_mention(f"<@{BOT_USER}>", "Ev0BARE"))
+    (post,) = factbot.mock.wait_for(1)
+    assert post.body["text"] == "How to ask FactBot"
+
+
+def test_direct_message_is_answered_in_the_dm(factbot: Running) -> None:
+    """A DM: the reply goes to the DM channel, not in a thread."""
+    body = payload("event_message_im.json")
+    body["event"]["text"] = "what is the theme of the expo?"
+    factbot.slack.event(body)
+    (post,) = factbot.mock.wait_for(1)
+    assert post.body["channel"] == "D0DIRECT"
+    assert "thread_ts" not in post.body
+    assert post.body["blocks"][0]["elements"][0]["text"].startswith("You asked:")
+    assert "New Era, Shared Future" in post.body["text"]
+
+
+def test_unknown_dm_gets_the_decline(factbot: Running) -> None:
+    """Slack's example DM ("hello, what can you answer?") is declined honestly, with topics."""
+    factbot.slack.event(payload("event_message_im.json"))
+    (post,) = factbot.mock.wait_for(1)
+    assert post.body["text"] == "I don't know that yet."
+    assert "Topics I know about" in all_text(post.body["blocks"])
+
+
+def test_the_bots_own_dm_is_ignored(factbot: Running) -> None:
+    """The bot's own message echoed back (bot_id) is not answered."""
+    assert factbot.slack.event(payload("event_message_im_from_bot.json")).status == 200
+    assert factbot.mock.made() == []
+
+
+def test_redelivered_event_gets_one_reply(factbot: Running) -> None:
+    """A retry (X-Slack-Retry-Num, same event_id) is acknowledged but not answered again."""
+    body = payload("event_app_mention.json")
+    assert factbot.slack.event(body).status == 200
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert factbot.slack.event(body, extra=retry).status == 200
+    assert factbot.slack.event(body, extra={**retry, "X-Slack-Retry-Num": "2"}).status == 200
+    assert factbot.mock.methods() == ["chat.postMessage"]
+    assert factbot.store.top_questions() == [("what is the theme of the expo?", 1)]
+
+
+def test_rate_limited_post_is_retried_after_retry_after(factbot: Running) -> None:
+    """429 with Retry-After: the client waits and retries; the reply is posted once."""
+    factbot.mock.rate_limit("chat.postMessage", times=1)
+    factbot.slack.event(payload("event_app_mention.json"))
+    calls = factbot.mock.wait_for(2)
+    assert [c.method for c in calls] == ["chat.postMessage (429)", "chat.postMessage"]
+
+
+# -- App Home -------------------------------------------------------------------------------
+def test_home_opened_publishes_the_home_tab(factbot: Running) -> None:
+    """app_home_opened: views.publish with how to ask, articles, most asked, load time."""
+    factbot.slack.command(VACCINES)
+    factbot.slack.command(VACCINES)
+    factbot.slack.event(payload("event_app_home_opened.json"))
+    (call,) = factbot.mock.wait_for(1)
+    assert call.method == "views.publish"
+    assert call.body["user_id"] == "U0HUMAN"
+    view = call.body["view"]
+    assert view["type"] == "home"
+    out = all_text(view["blocks"])
+    assert "`/ask &lt;question&gt;`" in out
+    assert "Most asked this week" in out and f"{VACCINES} (2×)" in out
+    assert "11 March 2021" in out and "Fact sheet last loaded <!date^" in out
+    assert len(view["blocks"]) <= 100
+    examples = buttons(view["blocks"])
+    assert list(examples) == [f"{blocks.EXAMPLE_PREFIX}{i}" for i in range(3)]
+
+
+def test_home_example_button_shows_its_answer_in_home(factbot: Running) -> None:
+    """A Home tab click has no response_url: the answer is shown by publishing Home again."""
+    value = _value(question="How many countries?")
+    body = action_payload(
+        factbot, f"{blocks.EXAMPLE_PREFIX}0", value, source="block_actions_home_tab.json"
+    )
+    assert "response_url" not in body
+    assert factbot.slack.action(body).status == 200
+    (call,) = factbot.mock.wait_for(1)
+    assert call.method == "views.publish" and call.body["user_id"] == "U0HUMAN"
+    first = call.body["view"]["blocks"][:4]
+    assert "69 countries" in first[1]["text"]["text"]
+    assert list(buttons(first)) == [blocks.HELPFUL, blocks.NOT_HELPFUL]
+
+
+def test_feedback_from_home_is_recorded_and_shown_there(factbot: Running) -> None:
+    """Helpful clicked in Home: stored, and Home republished with the thanks."""
+    body = action_payload(factbot, blocks.HELPFUL, _value(), source="block_actions_home_tab.json")
+    factbot.slack.action(body)
+    (call,) = factbot.mock.wait_for(1)
+    assert call.method == "views.publish"
+    assert "Noted as helpful" in all_text(call.body["view"]["blocks"])
+    assert factbot.store.feedback_by_fact() == [(VACCINE_FACT, 1, 0)]
