@@ -1,0 +1,155 @@
+"""`factbot serve` as people start it: settings checked by name, HTTP served by waitress,
+the WSGI entry point, shutdown on SIGTERM, and no token in any log."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import wsgiref.util
+from pathlib import Path
+
+import pytest
+from conftest import BOT_TOKEN, SECRET, SlackClient, http, payload
+from factbot_slack_mock import MockSlack
+
+from bot.slack import server, wsgi
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("argv", "missing"),
+    [
+        (["--http"], "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET"),
+        ([], "SLACK_BOT_TOKEN, SLACK_APP_TOKEN"),
+    ],
+)
+def test_missing_settings_are_named_all_at_once(
+    argv: list[str], missing: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without tokens, serve stops at once naming every missing setting (exit status 2)."""
+    assert server.main(argv) == 2
+    assert f"missing setting(s): {missing}" in capsys.readouterr().err
+
+
+def test_wsgi_module_builds_nothing_at_import() -> None:
+    """Importing bot.slack.wsgi reads no environment and builds no app."""
+    assert isinstance(wsgi.application, wsgi.LazyApplication)
+    assert wsgi.application._app is None
+
+
+def test_wsgi_application_serves_once_built_from_the_environment(
+    mock_slack: MockSlack, tmp_path: Path
+) -> None:
+    """The importable WSGI app builds itself on the first request and answers /healthz."""
+    application = wsgi.LazyApplication(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": mock_slack.api_url,
+            "FACTBOT_DB": str(tmp_path / "w.db"),
+        }
+    )
+    environ: dict = {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}
+    wsgiref.util.setup_testing_defaults(environ)
+    statuses = []
+    body = b"".join(application(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["200 OK"] and b'"facts": 120' in body
+    if application.jobs is not None:
+        application.jobs.stop()
+
+
+def test_wsgi_application_names_missing_settings() -> None:
+    """Without settings the first request fails with every missing name."""
+    with pytest.raises(Exception, match="SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET"):
+        wsgi.LazyApplication({}).build()
+
+
+def test_serve_http_end_to_end_as_a_process(mock_slack: MockSlack, tmp_path: Path) -> None:
+    """`python -m bot serve --http --port 0`: health, a signed /ask, a mention; SIGTERM stops
+    it cleanly; neither token appears in its output."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": mock_slack.api_url,
+        "FACTBOT_DB": str(tmp_path / "serve.db"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    started = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if "FactBot serving" in line:
+                started.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert started.wait(20), "".join(lines)
+        url = re.search(r"on (http://127\.0\.0\.1:\d+)/slack/events", "".join(lines)).group(1)
+        assert http("GET", f"{url}/healthz").json()["facts"] == 120
+        slack = SlackClient(url)
+        reply = slack.command("how many countries got vaccines from china?")
+        assert reply.json()["response_type"] == "ephemeral"
+        assert slack.event(payload("event_app_mention.json")).status == 200
+        assert [c.method for c in mock_slack.wait_for(1)] == ["chat.postMessage"]
+        assert slack.command("x", secret="forged").status == 401
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        reader.join(timeout=5)
+        assert proc.stdout is not None
+        proc.stdout.close()
+    output = "".join(lines)
+    assert code == 0, output
+    assert BOT_TOKEN not in output and SECRET not in output
+
+
+def test_tokens_are_not_logged_even_at_debug(
+    mock_slack: MockSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At DEBUG, with Web API calls made, neither the bot token nor the secret is logged."""
+    from bot.config import Settings
+    from bot.core import Core
+    from bot.slack.app import create_app
+    from bot.store import Store
+
+    caplog.set_level(logging.DEBUG)
+    settings = Settings.from_env(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": mock_slack.api_url,
+            "FACTBOT_DB": str(tmp_path / "t.db"),
+        }
+    )
+    store = Store(settings.db_path)
+    app = create_app(settings, Core(), store)
+    with server.HttpServer(server.wsgi_app(app, Core()), port=0, threads=2) as running:
+        SlackClient(running.url).event(payload("event_app_mention.json"))
+    store.close()
+    assert mock_slack.made(), "a Web API call was made"
+    assert BOT_TOKEN not in caplog.text and SECRET not in caplog.text
+    assert repr(settings).count("xoxb") == 0
