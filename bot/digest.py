@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from bot.store import AskedQuestion, Store
 
 GROUP_THRESHOLD = 85.0
 MAX_UNANSWERED = 10
+WIDTH = 88
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +229,11 @@ def build_digest(
 
 
 # -- plain text -----------------------------------------------------------------------------
+def plain(question: str) -> str:
+    """A question as Slack delivered it (&, <, > escaped), made readable in a terminal."""
+    return question.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
@@ -249,8 +256,15 @@ def render_text(digest: Digest) -> str:
     if not digest.facts:
         lines.append("  (the fact sheet has no curated facts)")
     for i, item in enumerate(digest.facts, start=1):
-        lines.append(f"  {i}. {item.fact.answer}")
-        lines.append(f"     Source: {item.article.source}, {item.article.date.isoformat()}")
+        lines += textwrap.wrap(
+            item.fact.answer, WIDTH, initial_indent=f"  {i}. ", subsequent_indent="     "
+        )
+        lines += textwrap.wrap(
+            f"Source: {item.article.source}, {item.article.date.isoformat()}",
+            WIDTH,
+            initial_indent="     ",
+            subsequent_indent="       ",
+        )
         if item.article.url:
             lines.append(f"     {item.article.url}")
     lines += ["", "Yesterday in numbers", f"  {numbers_line(digest.numbers)}"]
@@ -260,9 +274,9 @@ def render_text(digest: Digest) -> str:
             lines.append("  Nothing: every question got an answer or a suggestion.")
         for group in digest.unanswered:
             times = f" (asked {group.count} times)" if group.count > 1 else ""
-            lines.append(f"  - {group.question}{times}")
+            lines.append(f"  - {plain(group.question)}{times}")
             for variant in group.variants[:3]:
-                lines.append(f"      also: {variant}")
+                lines.append(f"      also: {plain(variant)}")
         if digest.more_unanswered:
             lines.append(f"  ... and {digest.more_unanswered} more (see `factbot stats`)")
     return "\n".join(lines) + "\n"
