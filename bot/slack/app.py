@@ -24,7 +24,7 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 
 from bot.config import Settings
 from bot.core import Core
-from bot.slack.listeners import actions, commands, events, home
+from bot.slack.listeners import actions, commands, curation, events, home
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -90,19 +90,6 @@ def create_app(
         log.error("unhandled error while handling a %s request", kind, exc_info=error)
 
     commands.register(app, settings.command)
-    for module in (events, actions, home):
+    for module in (events, actions, home, curation):
         module.register(app)
-    _register_curation(app)
     return app
-
-
-def _register_curation(app: App) -> None:
-    # The curation listeners (digest buttons and modal) are written alongside, by the store's
-    # owner; until that module lands the app works without them.
-    import importlib.util
-
-    if importlib.util.find_spec("bot.slack.listeners.curation") is None:
-        return
-    from bot.slack.listeners import curation  # type: ignore[attr-defined]
-
-    curation.register(app)

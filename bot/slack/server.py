@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
-import importlib.util
 import json
 import logging
 import os
@@ -28,6 +26,7 @@ from waitress.server import create_server
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError, SheetError
+from bot.slack import background
 from bot.slack.app import create_app
 from bot.store import Store
 
@@ -143,10 +142,7 @@ def load_settings(env: Mapping[str, str], required: Iterable[str]) -> Settings:
 
 
 def start_background(app: App, core: Core, store: Store, settings: Settings) -> Any:
-    """The sheet-reload watcher and digest scheduler (bot/slack/background.py), if present."""
-    if importlib.util.find_spec("bot.slack.background") is None:
-        return None
-    background = importlib.import_module("bot.slack.background")
+    """The sheet-reload watcher and digest scheduler; the returned handle has `.stop()`."""
     return background.start(app.client, core, store, settings)
 
 

@@ -46,6 +46,7 @@ def test_manifest_declares_exactly_what_the_app_uses() -> None:
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
         "app_mentions:read",
+        "channels:history",
         "chat:write",
         "commands",
         "im:history",
