@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
@@ -23,11 +24,12 @@ from rapidfuzz import fuzz
 
 from bot.articles import Article
 from bot.factsheet import Fact, FactSheet
-from bot.store import AskedQuestion, Store
+from bot.store import AskedQuestion, Store, question_key
 
 GROUP_THRESHOLD = 85.0
 MAX_UNANSWERED = 10
 WIDTH = 88
+_HYPHEN_IN_WORD = re.compile(r"(?<=\w)-(?=\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,8 @@ def group_unanswered(
     by_key: dict[str, Counter[str]] = {}
     for q in questions:
         if q.outcome == "no_match" and q.question:
-            key = q.normalised or q.question.casefold()
+            # "wi-fi" and "wifi" are one word to people, two tokens to the matcher
+            key = question_key(_HYPHEN_IN_WORD.sub("", q.question)) or q.normalised
             by_key.setdefault(key, Counter())[q.question] += 1
     ranked = sorted(by_key.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     groups: list[tuple[str, Counter[str]]] = []
