@@ -49,6 +49,21 @@ def create_client(settings: Settings) -> WebClient:
     )
 
 
+class _SameTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that the client's token wins; the client
+    was built from that same setting, so the warning would only confuse."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.slack.bolt")
+    if not any(isinstance(f, _SameTokenWarning) for f in logger.filters):
+        logger.addFilter(_SameTokenWarning())
+    return logger
+
+
 def create_app(
     settings: Settings,
     core: Core,
@@ -58,10 +73,11 @@ def create_app(
     """The FactBot Bolt app. HTTP mode needs `settings.signing_secret`; Socket Mode does not."""
     app = App(
         client=client or create_client(settings),
-        signing_secret=settings.signing_secret,
+        # "" rather than None: Bolt would read SLACK_SIGNING_SECRET itself; settings decide
+        signing_secret=settings.signing_secret or "",
         request_verification_enabled=settings.signing_secret is not None,
         process_before_response=True,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=bolt_logger(),
     )
 
     @app.use

@@ -39,7 +39,7 @@ class _Script:
 class MockSlack:
     """Threaded HTTP server on 127.0.0.1, port 0. `url` + "/api/" is SLACK_API_URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.calls: list[Call] = []
         self._script = _Script()
         self._lock = threading.Lock()
@@ -69,7 +69,7 @@ class MockSlack:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -188,3 +188,28 @@ def signed_headers(
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": signature,
     }
+
+
+def main() -> None:
+    """Run the mock on its own (see README): prints each Web API call FactBot makes."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A local mock of Slack's Web API.")
+    parser.add_argument("--port", type=int, default=8999)
+    args = parser.parse_args()
+    mock = MockSlack(port=args.port).start()
+    print(f"mock Slack Web API at {mock.api_url} (Ctrl-C stops it)", flush=True)
+    seen = 0
+    try:
+        while True:
+            time.sleep(0.2)
+            calls = mock.made(include_auth=True)
+            for call in calls[seen:]:
+                print(call.method, json.dumps(call.body)[:300], flush=True)
+            seen = len(calls)
+    except KeyboardInterrupt:
+        mock.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -57,3 +57,17 @@ def test_schema_travels_with_its_licence() -> None:
     """The copied schema keeps Slack's MIT notice beside it."""
     licence = (Path(__file__).parent / "manifest-schema.LICENSE").read_text()
     assert "MIT" in licence and "Slack Technologies" in licence
+
+
+def test_http_mode_manifest_from_the_readme_validates() -> None:
+    """The README's switch to HTTP mode (request URLs, Socket Mode off) is a valid manifest."""
+    schema = json.loads(SCHEMA.read_text())
+    manifest = load_manifest()
+    url = "https://factbot.example.com/slack/events"
+    manifest["features"]["slash_commands"][0]["url"] = url
+    manifest["settings"]["event_subscriptions"]["request_url"] = url
+    manifest["settings"]["interactivity"]["request_url"] = url
+    manifest["settings"]["socket_mode_enabled"] = False
+    jsonschema.validate(manifest, schema, cls=jsonschema.Draft7Validator)
+    readme = (ROOT / "README.md").read_text()
+    assert f"request_url: {url}" in readme and "socket_mode_enabled: false" in readme
