@@ -81,21 +81,20 @@ def create_app(
     )
 
     @app.use
-    def provide_dependencies(context: BoltContext, next: Any) -> None:  # noqa: A002
-        """Listeners ask for `core=`, `store=`, `settings=` by name."""
-        context["core"] = core
-        context["store"] = store
-        context["settings"] = settings
-        next()
+    def prepare(context: BoltContext, body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002
+        """Give listeners `core=`, `store=`, `settings=` by name, and drop redelivered events.
 
-    @app.use
-    def drop_redelivered_events(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002
-        """Slack redelivers an event it thinks was lost (X-Slack-Retry-Num, Socket Mode
-        retry_attempt) with the same event_id: only the first delivery is handled."""
+        Slack redelivers an event it thinks was lost (X-Slack-Retry-Num, Socket Mode
+        retry_attempt) with the same event_id: only the first delivery is handled. (One
+        middleware, not two: each costs every request, /ask included.)
+        """
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id and not store.claim_event(event_id):
             log.info("event %s already handled; ignoring the redelivery", event_id)
             return BoltResponse(status=200, body="")
+        context["core"] = core
+        context["store"] = store
+        context["settings"] = settings
         next()
         return None
 

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Running, http, payload
-from factbot_slack_mock import BOT_USER
+from conftest import Running, SlackClient, http, payload, settings_for
+from factbot_slack_mock import BOT_USER, MockSlack
 
+from bot.core import Core
 from bot.slack import blocks
+from bot.slack.app import create_app
+from bot.slack.server import HttpServer, wsgi_app
+from bot.store import Store
 
 VACCINES = "how many countries got vaccines from china?"
 VACCINE_FACT = "two-sessions-2021-vaccine-donations"
@@ -379,3 +384,34 @@ def test_feedback_from_home_is_recorded_and_shown_there(factbot: Running) -> Non
     assert call.method == "views.publish"
     assert "Noted as helpful" in all_text(call.body["view"]["blocks"])
     assert factbot.store.feedback_by_fact() == [(VACCINE_FACT, 1, 0)]
+
+
+# -- failures -------------------------------------------------------------------------------
+def test_unexpected_error_is_logged_once_with_its_traceback(
+    factbot: Running, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug in a listener reaches the one error handler, traceback included; nothing posted."""
+
+    def broken(question: str) -> None:
+        raise RuntimeError("matcher exploded")
+
+    monkeypatch.setattr(factbot.core, "answer", broken)
+    reply = factbot.slack.command(VACCINES)
+    assert reply.status == 500
+    records = [r for r in caplog.records if "unhandled error" in r.getMessage()]
+    assert len(records) == 1 and records[0].exc_info is not None
+    assert "matcher exploded" in str(records[0].exc_info[1])
+    assert factbot.mock.made() == []
+
+
+def test_command_name_follows_the_setting(
+    mock_slack: MockSlack, tmp_path: Path, core: Core
+) -> None:
+    """FACTBOT_COMMAND=/factbot: that command is answered and its help names it."""
+    settings = settings_for(mock_slack, tmp_path, FACTBOT_COMMAND="/factbot")
+    store = Store(settings.db_path)
+    app = create_app(settings, core, store)
+    with HttpServer(wsgi_app(app, core), port=0, threads=2) as server:
+        reply = SlackClient(server.url).command("help", command="/factbot")
+    store.close()
+    assert "`/factbot list`" in shown_text(reply.json()["blocks"])
