@@ -45,6 +45,7 @@ class MockSlack:
         self.calls: list[str] = []
         self.script: dict[str, list[str]] = {}
         self.history_error: str | None = None
+        self.views: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         mock = self
 
@@ -106,6 +107,11 @@ class MockSlack:
                     if p["channel"] == body.get("channel")
                 ]
                 return 200, {}, {"ok": True, "messages": messages[::-1], "has_more": False}
+            if method == "auth.test":
+                return 200, {}, {"ok": True, "user_id": "U0BOT", "bot_id": "B0BOT", "team_id": "T0"}
+            if method == "views.open":
+                self.views.append(body)
+                return 200, {}, {"ok": True, "view": {"id": "V1"}}
             return 200, {}, {"ok": False, "error": "unknown_method"}
 
     def posts_to(self, channel: str) -> list[dict[str, Any]]:
@@ -451,3 +457,63 @@ def test_draft_submission_appends_a_checked_draft_and_shows_errors(
     assert sheet.facts[0].questions == ("Wifi?", "What is the wifi password?")
     assert sheet.facts[0].status == "draft"
     assert core.sheet.fact("wifi-password") is None
+
+
+def test_curation_through_the_bolt_app_opens_the_form_and_saves_the_draft(
+    slack: MockSlack, core: Core, tmp_path: Path
+) -> None:
+    """Through create_app: the digest button calls views.open; the submission saves a draft."""
+    from slack_bolt.request import BoltRequest
+
+    from bot.slack.app import create_app
+
+    source = core.sheet.curated[0]
+    settings = Settings(bot_token=TOKEN, api_url=slack.api_url, drafts_path=tmp_path / "d.yml")
+
+    def request(payload: dict[str, Any]) -> BoltRequest:
+        body = "payload=" + urllib.parse.quote(json.dumps(payload))
+        return BoltRequest(
+            body=body, headers={"content-type": ["application/x-www-form-urlencoded"]}
+        )
+
+    common = {"user": {"id": "U1"}, "team": {"id": "T0"}, "api_app_id": "A1", "token": "x"}
+    click = {
+        **common,
+        "type": "block_actions",
+        "trigger_id": "T.trigger",
+        "container": {"type": "message", "channel_id": "C1", "message_ts": "1.0"},
+        "channel": {"id": "C1"},
+        "actions": [
+            {
+                "action_id": f"{DRAFT_ACTION_PREFIX}0",
+                "block_id": "b0",
+                "type": "button",
+                "value": json.dumps({"q": "Who runs the canteen?"}),
+                "action_ts": "1.1",
+            }
+        ],
+    }
+    values = {"id": "canteen-runner", "questions": "Who runs the canteen?", "answer": "Someone."}
+    state = {k: {"value": {"type": "plain_text_input", "value": v}} for k, v in values.items()}
+    state["quote"] = {"value": {"type": "plain_text_input", "value": source.quote}}
+    state["article"] = {
+        "value": {"type": "static_select", "selected_option": {"value": source.article}}
+    }
+    submit = {
+        **common,
+        "type": "view_submission",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": curation.CALLBACK_ID,
+            "state": {"values": state},
+        },
+    }
+    with Store(tmp_path / "f.db") as store:
+        app = create_app(settings, core, store)
+        assert app.dispatch(request(click)).status == 200
+        assert slack.views[0]["trigger_id"] == "T.trigger"
+        response = app.dispatch(request(submit))
+    assert response.status == 200
+    assert json.loads(response.body)["response_action"] == "update"
+    assert "id: canteen-runner" in settings.drafts_path.read_text()
