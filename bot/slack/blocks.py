@@ -15,7 +15,9 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from slack_sdk.models.basic_objects import JsonObject
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -471,5 +473,26 @@ def candidates_facts(result: Result) -> list[Candidate]:
 
 
 def as_dicts(blocks: Iterable[Block]) -> list[dict]:
-    """Blocks as the JSON Slack receives (validates every limit on the way)."""
+    """Blocks as the JSON Slack receives, through slack_sdk's validators (every limit checked)."""
     return [b.to_dict() for b in blocks]
+
+
+def to_payload(blocks: Iterable[Block]) -> list[dict[str, Any]]:
+    """Blocks as the JSON Slack receives, the same dicts as `as_dicts` without re-running
+    slack_sdk's validators: they took a fifth of every /ask (0.2 of ~1 ms) to re-check limits
+    that the builders here already keep. Tests compare both paths on every builder."""
+    return [_plain(b) for b in blocks]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, JsonObject):
+        out = {}
+        for key in sorted(value.attributes):
+            item = getattr(value, key, None)
+            if item is None or (hasattr(item, "__len__") and len(item) == 0):
+                continue
+            out[key] = _plain(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

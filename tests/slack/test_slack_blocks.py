@@ -229,3 +229,33 @@ def test_home_without_questions_says_nobody_asked() -> None:
         loaded_at=dt.datetime.now(dt.UTC),
     )
     assert "Nobody has asked anything this week yet." in texts(built)
+
+
+def test_fast_payload_equals_slack_sdk_serialisation_for_every_builder() -> None:
+    """to_payload (the hot path) gives exactly slack_sdk's validated to_dict output."""
+    candidates = tuple(Candidate(fact(i), 0.5) for i in range(8))
+    loaded = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    built = [
+        blocks.render_answer(fact(), ARTICLE, question="<!here> q", asker="U1", share=True),
+        blocks.render_answer(fact(answer="x " * 3000), OTHER, question="", asker="U1"),
+        blocks.render_answer(
+            fact(), ARTICLE, question="q", asker="U1", share=True, feedback=False, note="Thanks"
+        ),
+        blocks.render_choices(Ambiguous("q", candidates), ARTICLES, asker="U1"),
+        blocks.render_no_match(NoMatch("q", candidates), ARTICLES),
+        blocks.render_no_match(NoMatch("q"), ARTICLES),
+        blocks.render_help([fact(1), fact(2)], "/ask"),
+        blocks.render_list(ARTICLES, [fact(1)]),
+        blocks.render_search("q", [fact(i) for i in range(30)], ARTICLES),
+        blocks.render_search("q", [], ARTICLES),
+        blocks.render_home(
+            articles=ARTICLES,
+            facts=[fact(1)],
+            examples=[fact(1)],
+            top_questions=[("q", 2)],
+            loaded_at=loaded,
+            shown=blocks.render_answer(fact(), ARTICLE, question="q", asker="U1"),
+        ),
+    ]
+    for one in built:
+        assert blocks.to_payload(one) == blocks.as_dicts(one)

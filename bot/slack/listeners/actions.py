@@ -58,8 +58,10 @@ def handle_share(
         client.chat_postMessage(
             channel=channel,
             text=f"<@{asker}> asked: {blocks.answer_text(fact, article)}",
-            blocks=blocks.render_answer(
-                fact, article, question=value.question, asker=asker, shared_by=asker
+            blocks=blocks.to_payload(
+                blocks.render_answer(
+                    fact, article, question=value.question, asker=asker, shared_by=asker
+                )
             ),
             unfurl_links=False,
             unfurl_media=False,

@@ -31,16 +31,20 @@ def handle_ask(
     name = command.get("command") or settings.command
     if verb.lower() in ("", "help"):
         reply = blocks.render_help(blocks.pick_examples(core.sheet.curated), name)
-        ack(response_type="ephemeral", text="How to ask FactBot", blocks=reply)
+        ack(response_type="ephemeral", text="How to ask FactBot", blocks=blocks.to_payload(reply))
         return
     if verb.lower() == "list" and not rest.strip():
         reply = blocks.render_list(core.sheet.articles, core.sheet.curated)
-        ack(response_type="ephemeral", text="What FactBot knows", blocks=reply)
+        ack(response_type="ephemeral", text="What FactBot knows", blocks=blocks.to_payload(reply))
         return
     if verb.lower() == "search":
         found = search_facts(core, rest)
         reply = blocks.render_search(rest, found, core.sheet.articles, name)
-        ack(response_type="ephemeral", text=f"{len(found)} facts found", blocks=reply)
+        ack(
+            response_type="ephemeral",
+            text=f"{len(found)} facts found",
+            blocks=blocks.to_payload(reply),
+        )
         return
     result = core.answer(text)
     reply = blocks.render_result(
@@ -49,7 +53,7 @@ def handle_ask(
     ack(
         response_type="ephemeral",
         text=blocks.result_text(result, core.sheet.articles),
-        blocks=reply,
+        blocks=blocks.to_payload(reply),
     )
     store.record_question(
         surface="command",

@@ -110,7 +110,7 @@ def reply(
         channel=channel,
         thread_ts=thread_ts,
         text=text,
-        blocks=reply_blocks,
+        blocks=blocks.to_payload(reply_blocks),
         unfurl_links=False,
         unfurl_media=False,
     )

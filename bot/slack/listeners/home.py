@@ -8,7 +8,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
 
 from bot.config import Settings
 from bot.core import Core
@@ -70,4 +69,4 @@ def publish_home(
         command=settings.command,
         shown=shown,
     )
-    client.views_publish(user_id=user, view=View(type="home", blocks=home))
+    client.views_publish(user_id=user, view={"type": "home", "blocks": blocks.to_payload(home)})
