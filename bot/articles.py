@@ -244,3 +244,22 @@ def require_articles(directory: Path | None = None) -> dict[str, Article]:
     if fatal:
         raise SheetError(fatal)
     return articles
+
+
+def articles_from_headers(directory: Path) -> dict[str, Article]:
+    """Articles for a folder that has texts but no articles.yml: metadata from each header."""
+    articles = {}
+    for path in sorted(directory.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        header = parse_header(text)
+        articles[path.stem] = Article(
+            id=path.stem,
+            title=header.title or path.stem.replace("_", " "),
+            title_descriptive=header.title is None,
+            outlet=header.outlet,
+            date=header.date or dt.date.fromtimestamp(path.stat().st_mtime),
+            url=None,
+            text=text,
+            path=str(path),
+        )
+    return articles

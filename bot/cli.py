@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import logging
 import sys
+from pathlib import Path
+
+from bot.articles import Article, articles_from_headers, load_articles
+from bot.core import Core
+from bot.errors import FactBotError, SheetError
+from bot.factsheet import bundled_sheet_path, read_sheet
+from bot.matcher import Result
+
+log = logging.getLogger(__name__)
 
 # Subcommands owned by other modules: name -> "module:function(argv) -> int".
 DELEGATED = {
@@ -13,6 +23,167 @@ DELEGATED = {
     "digest": "bot.slack.digest_job:main",
     "stats": "bot.stats:main",
 }
+DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.yml"
+
+
+def result_json(core: Core, result: Result) -> dict:
+    """One question's outcome as the JSON object `factbot ask --json` prints."""
+    fact = getattr(result, "fact", None)
+    if fact is None and result.outcome == "ambiguous":
+        fact = result.candidates[0].fact
+    others = {
+        "answer": lambda r: r.alternatives,
+        "ambiguous": lambda r: r.candidates[1:],
+        "no_match": lambda r: r.closest,
+    }[result.outcome](result)
+    article = core.article(fact) if fact else None
+    return {
+        "question": result.question,
+        "outcome": result.outcome,
+        "fact_id": fact.id if fact else None,
+        "answer": fact.answer if fact else None,
+        "article": article.id if article else None,
+        "source": article.source if article else None,
+        "date": article.date.isoformat() if article else None,
+        "score": result.score,
+        "alternatives": [{"fact_id": c.fact.id, "score": c.score} for c in others],
+    }
+
+
+def result_text(core: Core, result: Result) -> str:
+    """A terminal-friendly reply: answer with source and date, or an honest decline."""
+    def cite(fact) -> str:
+        a = core.article(fact)
+        return f"    Source: {a.source} ({a.date.isoformat()})"
+
+    if result.outcome == "answer":
+        lines = [result.fact.answer, cite(result.fact)]
+        if result.alternatives:
+            lines.append("    Related: " + "; ".join(c.fact.questions[0] for c in result.alternatives[:2]))
+        return "\n".join(lines)
+    if result.outcome == "ambiguous":
+        best = result.candidates[0].fact
+        lines = ["I'm not sure which you mean. Best guess:", best.answer, cite(best), "Did you mean:"]
+        lines += [f"  - {c.fact.questions[0]}" for c in result.candidates]
+        return "\n".join(lines)
+    lines = ["I don't know that yet. I could not find it in the fact sheet."]
+    if result.closest:
+        lines.append("Closest topics I do know: " + "; ".join(c.fact.questions[0] for c in result.closest))
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    core = Core(args.facts, args.articles)
+    questions = [" ".join(args.question)] if args.question else (ln.strip() for ln in sys.stdin)
+    for question in questions:
+        if not question:
+            continue
+        result = core.answer(question)
+        if args.json:
+            print(json.dumps(result_json(core, result), ensure_ascii=False), flush=True)
+        else:
+            print(result_text(core, result))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    articles, problems = load_articles(args.articles)
+    path = args.path or bundled_sheet_path()
+    sheet, sheet_problems = read_sheet(path, articles)
+    problems += sheet_problems
+    for problem in problems:
+        print(problem)
+    if any(p.fatal for p in problems):
+        return 2
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    drafts = len(sheet.facts) - len(sheet.curated)
+    print(
+        f"OK: {len(sheet.curated)} curated facts, {drafts} drafts, {len(sheet.glossary)} glossary "
+        f"groups, {len(articles)} articles ({path})"
+    )
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from bot.build import merge_drafts
+
+    directory = args.articles
+    articles: dict[str, Article]
+    if (directory / "articles.yml").exists():
+        articles, problems = load_articles(directory)
+        if any(p.fatal for p in problems):
+            raise SheetError(problems)
+    else:
+        articles = articles_from_headers(directory)
+    sheet = args.sheet or bundled_sheet_path()
+    target = sheet / "drafts.yml" if sheet.is_dir() else sheet
+    added = merge_drafts(articles, sheet, target)
+    print(f"{added} new draft fact(s) from {len(articles)} article(s) -> {target}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import calibrate, evaluate, format_report, load_cases
+    from bot.matcher import DEFAULT_THRESHOLDS
+
+    core = Core(args.facts, args.articles)
+    cases = load_cases(args.questions)
+    matcher = core._loaded.matcher
+    if args.calibrate:
+        _, report = calibrate(matcher, cases)
+    else:
+        report = evaluate(matcher, cases, DEFAULT_THRESHOLDS)
+    print(format_report(report))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot.bench import run_bench
+
+    return run_bench(sizes=args.sizes, queries=args.queries)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factbot", description="Answer questions from a curated fact sheet, with sources."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_sheet(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--facts", type=Path, help="fact sheet file or folder (default: bundled)")
+        p.add_argument("--articles", type=Path, help="articles folder with articles.yml")
+        return p
+
+    ask = with_sheet(sub.add_parser("ask", help="answer a question (or one per stdin line)"))
+    ask.add_argument("question", nargs="*")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.set_defaults(run=cmd_ask)
+
+    check = sub.add_parser("check", help="validate a fact sheet; print every problem")
+    check.add_argument("path", nargs="?", type=Path)
+    check.add_argument("--articles", type=Path)
+    check.set_defaults(run=cmd_check)
+
+    build = sub.add_parser("build", help="draft facts from articles into a sheet")
+    build.add_argument("--articles", type=Path, required=True)
+    build.add_argument("--sheet", type=Path)
+    build.set_defaults(run=cmd_build)
+
+    ev = with_sheet(sub.add_parser("eval", help="accuracy and decline rate on a question set"))
+    ev.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    ev.add_argument("--calibrate", action="store_true", help="search thresholds on the set")
+    ev.set_defaults(run=cmd_eval)
+
+    bench = sub.add_parser("bench", help="matcher latency vs plain rapidfuzz WRatio")
+    bench.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    bench.add_argument("--queries", type=int, default=300)
+    bench.set_defaults(run=cmd_bench)
+
+    for name in DELEGATED:
+        sub.add_parser(name, help=f"see `factbot {name} --help`", add_help=False)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,11 +192,16 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in DELEGATED:
         module, func = DELEGATED[argv[0]].split(":")
         return getattr(importlib.import_module(module), func)(argv[1:])
-    parser = argparse.ArgumentParser(prog="factbot")
-    parser.add_argument("command")
-    args, _ = parser.parse_known_args(argv)
-    print(f"factbot: unknown command {args.command!r}", file=sys.stderr)
-    return 2
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except SheetError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    except FactBotError as exc:
+        print(f"factbot: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -12,21 +12,21 @@ Thresholds were calibrated on tests/data/questions.yml with `factbot eval --cali
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, process
 
 from bot.factsheet import Fact, FactSheet
 
-# Calibrated on tests/data/questions.yml (see module docstring); kept here, not per question.
-ANSWER_THRESHOLD = 0.60
-AMBIGUOUS_THRESHOLD = 0.50
-AMBIGUITY_MARGIN = 0.04
 CANDIDATES = 25
 MAX_POSTINGS = 20_000
 
@@ -69,6 +69,23 @@ PLACES = frozenset(
     indonesia philippines iran iraq israel turkey egypt nigeria kenya ethiopia africa
     tokyo seoul london paris berlin moscow delhi mumbai dubai geneva davos washington york""".split()
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Where the scores turn into outcomes.
+
+    answer: the best score needed to answer; ambiguous: the least score worth offering as
+    "did you mean"; margin: how close a runner-up must be to make the best one uncertain.
+    """
+
+    answer: float = 0.50
+    ambiguous: float = 0.48
+    margin: float = 0.02
+
+
+# Calibrated on tests/data/questions.yml with `factbot eval --calibrate`, not per question.
+DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +156,8 @@ def stem(word: str) -> str:
             break
     if word.endswith("e") and len(word) > 4:
         word = word[:-1]
+    if word.endswith("or") and len(word) >= 7:
+        word = word[:-2]
     return word
 
 
@@ -181,11 +200,24 @@ class Glossary:
         return out
 
 
+@functools.cache
+def synonyms() -> dict[str, str]:
+    """Stemmed word -> stemmed head of its synonym group (bot/data/synonyms.yml)."""
+    path = Path(str(resources.files("bot"))) / "data" / "synonyms.yml"
+    table: dict[str, str] = {}
+    for group in yaml.safe_load(path.read_text(encoding="utf-8")):
+        head = stem(group[0])
+        for word in group:
+            table.setdefault(stem(word), head)
+    return table
+
+
 def normalise(text: str, glossary: Glossary | None = None) -> list[str]:
     """Content tokens: glossary applied, numbers and ordinals canonical, stopwords out, stemmed."""
     tokens = words(text)
     if glossary is not None:
         tokens = glossary.apply(tokens)
+    table = synonyms()
     out = []
     for tok in tokens:
         if tok in _NUMBER_WORDS:
@@ -196,8 +228,50 @@ def normalise(text: str, glossary: Glossary | None = None) -> list[str]:
             tok = f"#{int(m.group(1))}"
         if tok in STOPWORDS and tok not in KEEP_QUESTION_WORDS:
             continue
-        out.append(tok if "_" in tok or tok[0] in "#0123456789" else stem(tok))
+        if "_" in tok or tok[0] in "#0123456789":
+            out.append(tok)
+        else:
+            stemmed = stem(tok)
+            out.append(table.get(stemmed, stemmed))
     return out
+
+
+# What kind of answer a question wants. A fact answers a kind when one of its curated
+# questions asks that way, or (for counts and sizes) when its answer holds a number.
+_QUESTION_KINDS = (
+    ("count", re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b")),
+    ("amount", re.compile(r"\bhow much\b|\bvalue\b|\bcost\b|\bbudget\b|\bworth\b|\bprice\b")),
+    ("size", re.compile(r"\bhow (big|large)\b|\bwhat size\b")),
+    ("time", re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bhow long\b")),
+    ("person", re.compile(r"\bwho\b|\bwhom\b")),
+    ("which", re.compile(r"\b(which|what) \w+s\b")),
+)
+_MONTHS = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b(19|20)\d\d\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+
+
+def question_kinds(text: str) -> frozenset[str]:
+    """The kinds of answer a question asks for: count, amount, size, time, person, which."""
+    folded = " ".join(words(text))
+    return frozenset(kind for kind, pattern in _QUESTION_KINDS if pattern.search(folded))
+
+
+def answer_kinds(fact: Fact) -> frozenset[str]:
+    """The kinds of question a fact can answer."""
+    kinds = set()
+    for q in fact.questions:
+        kinds |= question_kinds(q)
+    numbers = [n for n in _NUMBER.findall(fact.answer) if not re.fullmatch(r"(19|20)\d\d", n)]
+    if numbers:
+        kinds |= {"count", "size"}
+    if _MONTHS.search(fact.answer):
+        kinds.add("time")
+    if kinds - {"count"}:
+        kinds.add("which")
+    return frozenset(kinds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +310,7 @@ class _Entry:
     vocab: frozenset[str]
     constraints: Constraints
     article_words: frozenset[str]
+    kinds: frozenset[str]
 
 
 class Matcher:
@@ -261,6 +336,7 @@ class Matcher:
                 vocab=vocab,
                 constraints=constraints_of(vocab, raw),
                 article_words=article_words.get(fact.article, frozenset()) | frozenset(raw),
+                kinds=answer_kinds(fact),
             )
             index = len(self.entries)
             self.entries.append(entry)
@@ -270,65 +346,53 @@ class Matcher:
         n = max(len(self.entries), 1)
         self.idf = {t: math.log(1 + n / len(p)) for t, p in self.postings.items()}
         self.unknown_weight = math.log(1 + n)
+        # Typos are mended on surface words (before stemming), against every word the sheet uses.
+        surface = {w for e in self.entries for q in e.fact.questions for w in words(q)}
+        surface |= {w for e in self.entries for w in words(e.fact.answer)}
+        self.surface = frozenset(surface)
         self.delete_index: dict[str, list[str]] = defaultdict(list)
-        for tok in self.postings:
-            if len(tok) >= 4 and tok.isalpha():
-                for variant in _deletes(tok):
-                    self.delete_index[variant].append(tok)
-            if tok.isalpha():
-                self.delete_index[tok].append(tok)
+        for word in self.surface:
+            if word.isalpha():
+                self.delete_index[word].append(word)
+                if len(word) >= 4:
+                    for variant in _deletes(word):
+                        self.delete_index[variant].append(word)
 
     # -- query side -------------------------------------------------------------------------
-    def correct(self, token: str) -> tuple[str, float]:
-        """The vocabulary token a query token stands for, and a confidence weight."""
-        if token in self.postings or len(token) < 4 or not token.isalpha():
-            return token, 1.0
-        options: set[str] = set(self.delete_index.get(token, ()))
-        for variant in _deletes(token):
+    def correct(self, word: str) -> str:
+        """The sheet's word a query word stands for: itself, or its nearest one-edit neighbour."""
+        if word in self.surface or len(word) < 4 or not word.isalpha() or word in STOPWORDS:
+            return word
+        options: set[str] = set(self.delete_index.get(word, ()))
+        for variant in _deletes(word):
             options.update(self.delete_index.get(variant, ()))
         if not options:
-            return token, 1.0
-        best = max(options, key=lambda o: (fuzz.ratio(token, o), -abs(len(o) - len(token)), o))
-        return best, 0.85
+            return word
+        return max(options, key=lambda o: (fuzz.ratio(word, o), -abs(len(o) - len(word)), o))
 
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.unknown_weight)
 
-    def match(self, question: str) -> Result:
+    def match(self, question: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Result:
         """Decide Answer, Ambiguous or NoMatch for one question."""
-        ranked = self.rank(question)
-        if not ranked:
-            return NoMatch(question, ())
-        best = ranked[0]
-        if best.score < AMBIGUOUS_THRESHOLD:
-            return NoMatch(question, tuple(ranked[:3]))
-        close = tuple(c for c in ranked[:5] if best.score - c.score <= AMBIGUITY_MARGIN)
-        if best.score >= ANSWER_THRESHOLD and len(close) == 1:
-            return Answer(question, best.fact, best.score, tuple(ranked[1:4]))
-        if len(close) == 1:
-            close = tuple(ranked[:3])
-        return Ambiguous(question, close)
+        return decide(question, self.rank(question), thresholds)
 
     def rank(self, question: str) -> list[Candidate]:
         """Candidates best first, constraint-violating facts removed."""
-        raw = words(question)
-        tokens = []
-        weights = {}
-        for tok in normalise(question, self.glossary):
-            fixed, confidence = self.correct(tok)
-            if fixed not in weights:
-                tokens.append(fixed)
-                weights[fixed] = self.weight(fixed) * confidence
+        raw = [self.correct(w) for w in words(question)]
+        tokens = list(dict.fromkeys(normalise(" ".join(raw), self.glossary)))
+        weights = {t: self.weight(t) for t in tokens}
         if not tokens:
             return []
         wanted = constraints_of(tokens, raw)
+        kinds = question_kinds(question)
         pool = self._pool(tokens, weights)
         total = sum(weights.values())
         query_text = " ".join(tokens)
         scored = []
         for index in pool:
             entry = self.entries[index]
-            if not self._satisfies(entry, wanted):
+            if not self._satisfies(entry, wanted) or not kinds <= entry.kinds:
                 continue
             scored.append(Candidate(entry.fact, self._score(entry, tokens, weights, total, query_text)))
         scored.sort(key=lambda c: (-c.score, c.fact.id))
@@ -381,6 +445,19 @@ class Matcher:
         fuzzy = process.extractOne(query_text, entry.question_text, scorer=fuzz.token_sort_ratio)
         fuzzy_score = fuzzy[1] / 100 if fuzzy else 0.0
         return round(0.45 * fact_cover + 0.35 * best_overlap + 0.20 * fuzzy_score, 4)
+
+
+def decide(question: str, ranked: Sequence[Candidate], thresholds: Thresholds) -> Result:
+    """Turn ranked candidates into an outcome."""
+    if not ranked or ranked[0].score < thresholds.ambiguous:
+        return NoMatch(question, tuple(ranked[:3]))
+    best = ranked[0]
+    close = tuple(c for c in ranked[:5] if best.score - c.score <= thresholds.margin)
+    if best.score >= thresholds.answer and len(close) == 1:
+        return Answer(question, best.fact, best.score, tuple(ranked[1:4]))
+    if len(close) == 1:
+        close = tuple(ranked[:3])
+    return Ambiguous(question, close)
 
 
 def near_duplicate_questions(
