@@ -517,3 +517,27 @@ def test_curation_through_the_bolt_app_opens_the_form_and_saves_the_draft(
     assert response.status == 200
     assert json.loads(response.body)["response_action"] == "update"
     assert "id: canteen-runner" in settings.drafts_path.read_text()
+
+
+def test_serve_background_catches_up_on_todays_digest_once(
+    slack: MockSlack, core: Core, tmp_path: Path
+) -> None:
+    """Started after the digest time, the background scheduler posts today's digest; a second
+    start on the same database (a restart) posts nothing more."""
+    from bot.slack.app import create_client
+
+    settings = Settings(
+        bot_token=TOKEN,
+        api_url=slack.api_url,
+        digest_channels=("C1", "C2"),
+        digest_time=dt.time(0, 0),
+        db_path=tmp_path / "f.db",
+    )
+    with Store(settings.db_path) as store:
+        for _ in range(2):
+            jobs = background.start(create_client(settings), core, store, settings, poll=0.05)
+            try:
+                assert wait_for(lambda j=jobs: j.scheduler is not None and j.scheduler.done)
+            finally:
+                jobs.stop()
+    assert sorted(p["channel"] for p in slack.posts) == ["C1", "C2"]
