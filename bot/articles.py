@@ -16,7 +16,9 @@ _REQUIRED = ("id", "file", "title", "date")
 _KNOWN = {*_REQUIRED, "title_descriptive", "outlet", "url"}
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*)$", re.MULTILINE)
-_SOURCE_LINE = re.compile(r"Source:\s*(?P<outlet>[^|\n]+?)\s*\|\s*Date:\s*(?P<date>\d{4}-\d{2}-\d{2})")
+_SOURCE_LINE = re.compile(
+    r"Source:\s*(?P<outlet>[^|\n]+?)\s*\|\s*Date:\s*(?P<date>\d{4}-\d{2}-\d{2})"
+)
 _BYLINE = re.compile(
     r"^\(?(?P<outlet>[A-Z][\w .&'-]+?)\)\s+\d{1,2}:\d{2},\s+(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})",
     re.MULTILINE,
@@ -91,7 +93,7 @@ def parse_header(text: str) -> ParsedHeader:
 
 def _headline(line: str) -> str | None:
     line = line.strip()
-    if not line or len(line) > 160 or line[-1] in ".!?\"”":
+    if not line or len(line) > 160 or line[-1] in '.!?"”':
         return None
     return line
 
@@ -153,7 +155,9 @@ def _article_from(entry: dict, directory: Path, name: str) -> tuple[Article | No
     art_id = str(values.get("id", ""))
     line = line_of(entry)
     problems = [
-        Problem(name, line, art_id, f"missing field '{key}'") for key in _REQUIRED if key not in values
+        Problem(name, line, art_id, f"missing field '{key}'")
+        for key in _REQUIRED
+        if key not in values
     ]
     problems += [
         Problem(name, line_of(entry, key), art_id, f"unknown field '{key}'")
@@ -167,14 +171,18 @@ def _article_from(entry: dict, directory: Path, name: str) -> tuple[Article | No
         date = _parse_date(date)
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
         return None, [
-            Problem(name, line_of(entry, "date"), art_id, f"bad date {values['date']!r}: use YYYY-MM-DD")
+            Problem(
+                name, line_of(entry, "date"), art_id, f"bad date {values['date']!r}: use YYYY-MM-DD"
+            )
         ]
     path = directory / str(values["file"])
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return None, [
-            Problem(name, line_of(entry, "file"), art_id, f"cannot read {path}: {exc.strerror or exc}")
+            Problem(
+                name, line_of(entry, "file"), art_id, f"cannot read {path}: {exc.strerror or exc}"
+            )
         ]
     article = Article(
         id=art_id,

@@ -12,8 +12,10 @@ from bot.articles import Article
 from bot.factsheet import sheet_files
 
 # A sentence worth a draft names a number, a date, or a capitalised name beyond its first word.
-_INTERESTING = re.compile(r"\d|\b(January|February|March|April|May|June|July|August|September|"
-                          r"October|November|December)\b|(?<!^)(?<![.!?] )\b[A-Z][a-z]+ [A-Z][a-z]+")
+_INTERESTING = re.compile(
+    r"\d|\b(January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\b|(?<!^)(?<![.!?] )\b[A-Z][a-z]+ [A-Z][a-z]+"
+)
 _MIN_WORDS = 6
 
 

@@ -52,6 +52,7 @@ def result_json(core: Core, result: Result) -> dict:
 
 def result_text(core: Core, result: Result) -> str:
     """A terminal-friendly reply: answer with source and date, or an honest decline."""
+
     def cite(fact) -> str:
         a = core.article(fact)
         return f"    Source: {a.source} ({a.date.isoformat()})"
@@ -59,16 +60,25 @@ def result_text(core: Core, result: Result) -> str:
     if result.outcome == "answer":
         lines = [result.fact.answer, cite(result.fact)]
         if result.alternatives:
-            lines.append("    Related: " + "; ".join(c.fact.questions[0] for c in result.alternatives[:2]))
+            lines.append(
+                "    Related: " + "; ".join(c.fact.questions[0] for c in result.alternatives[:2])
+            )
         return "\n".join(lines)
     if result.outcome == "ambiguous":
         best = result.candidates[0].fact
-        lines = ["I'm not sure which you mean. Best guess:", best.answer, cite(best), "Did you mean:"]
+        lines = [
+            "I'm not sure which you mean. Best guess:",
+            best.answer,
+            cite(best),
+            "Did you mean:",
+        ]
         lines += [f"  - {c.fact.questions[0]}" for c in result.candidates]
         return "\n".join(lines)
     lines = ["I don't know that yet. I could not find it in the fact sheet."]
     if result.closest:
-        lines.append("Closest topics I do know: " + "; ".join(c.fact.questions[0] for c in result.closest))
+        lines.append(
+            "Closest topics I do know: " + "; ".join(c.fact.questions[0] for c in result.closest)
+        )
     return "\n".join(lines)
 
 
@@ -91,7 +101,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = args.path or bundled_sheet_path()
     sheet, sheet_problems = read_sheet(path, articles)
     problems += sheet_problems
-    for problem in problems:
+    for problem in sorted(problems, key=lambda p: (p.file, p.line)):
         print(problem)
     if any(p.fatal for p in problems):
         return 2
@@ -188,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     if argv and argv[0] in DELEGATED:
         module, func = DELEGATED[argv[0]].split(":")
         return getattr(importlib.import_module(module), func)(argv[1:])

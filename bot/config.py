@@ -69,7 +69,9 @@ class Settings:
             if raw.lower() not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
                 errors.append(f"FACTBOT_DIGEST_UNANSWERED must be on or off, got {raw!r}")
             unanswered = raw.lower() in ("on", "true", "1", "yes")
-        channels = tuple(c.strip() for c in (get("FACTBOT_DIGEST_CHANNELS") or "").split(",") if c.strip())
+        channels = tuple(
+            c.strip() for c in (get("FACTBOT_DIGEST_CHANNELS") or "").split(",") if c.strip()
+        )
         command = get("FACTBOT_COMMAND") or "/ask"
         if not command.startswith("/"):
             errors.append(f"FACTBOT_COMMAND must start with '/', got {command!r}")

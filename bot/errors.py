@@ -28,7 +28,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"
-        return f"{where}: {self.fact_id}: {self.message}" if self.fact_id else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.fact_id}: {self.message}"
+            if self.fact_id
+            else f"{where}: {self.message}"
+        )
 
 
 class SheetError(FactBotError):

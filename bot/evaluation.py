@@ -53,7 +53,9 @@ def load_cases(path: Path) -> list[Case]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise SheetError([Problem(str(path), 1, "", f"cannot read question set: {exc}", fatal=True)]) from exc
+        raise SheetError(
+            [Problem(str(path), 1, "", f"cannot read question set: {exc}", fatal=True)]
+        ) from exc
     cases = []
     for item in data.get("in_scope", []):
         expected = item.get("fact")
@@ -67,7 +69,10 @@ def load_cases(path: Path) -> list[Case]:
 
 
 def evaluate(
-    matcher: Matcher, cases: list[Case], thresholds: Thresholds, ranked: list[list[Candidate]] | None = None
+    matcher: Matcher,
+    cases: list[Case],
+    thresholds: Thresholds,
+    ranked: list[list[Candidate]] | None = None,
 ) -> Report:
     """Score every case; in scope counts only an Answer with an expected fact as correct."""
     report = Report(thresholds)

@@ -110,7 +110,11 @@ def _read_file(
     if data is None:
         return [], [], []
     if not isinstance(data, dict):
-        return [], [], [Problem(name, 1, "", "expected a mapping with 'facts' and 'glossary'", fatal=True)]
+        return (
+            [],
+            [],
+            [Problem(name, 1, "", "expected a mapping with 'facts' and 'glossary'", fatal=True)],
+        )
     problems += [
         Problem(name, line_of(data, key), "", f"unknown top-level key '{key}'")
         for key in fields(data)
@@ -137,9 +141,15 @@ def _read_glossary(data: dict, name: str, problems: list[Problem]) -> list[tuple
         return []
     groups = []
     for offset, group in enumerate(raw, start=1):
-        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(a, str) for a in group):
+        if (
+            not isinstance(group, list)
+            or len(group) < 2
+            or not all(isinstance(a, str) for a in group)
+        ):
             problems.append(
-                Problem(name, line + offset, "", f"glossary entry {group!r}: need a list of 2+ names")
+                Problem(
+                    name, line + offset, "", f"glossary entry {group!r}: need a list of 2+ names"
+                )
             )
             continue
         groups.append(tuple(a.strip() for a in group))
@@ -157,9 +167,8 @@ def _read_fact(
     line = line_of(raw)
     label = str(fact_id) if fact_id is not None else "?"
     before = len(problems)
-    problems += [Problem(name, line, label, f"missing field '{k}'") for k in REQUIRED if k not in values]
     problems += [
-        Problem(name, line_of(raw, k), label, f"unknown field '{k}'") for k in values if k not in KNOWN
+        Problem(name, line, label, f"missing field '{k}'") for k in REQUIRED if k not in values
     ]
     if fact_id is not None and (not isinstance(fact_id, str) or not _ID.match(fact_id)):
         problems.append(
@@ -172,11 +181,15 @@ def _read_fact(
         or not all(isinstance(q, str) and q.strip() for q in questions)
     ):
         problems.append(
-            Problem(name, line_of(raw, "questions"), label, "questions must be a non-empty list of text")
+            Problem(
+                name, line_of(raw, "questions"), label, "questions must be a non-empty list of text"
+            )
         )
     for key in ("answer", "quote", "article"):
         if key in values and (not isinstance(values[key], str) or not values[key].strip()):
-            problems.append(Problem(name, line_of(raw, key), label, f"'{key}' must be non-empty text"))
+            problems.append(
+                Problem(name, line_of(raw, key), label, f"'{key}' must be non-empty text")
+            )
     tags = values.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append(Problem(name, line_of(raw, "tags"), label, "tags must be a list of words"))
@@ -184,10 +197,18 @@ def _read_fact(
     status = values.get("status", "curated")
     if status not in STATUSES:
         problems.append(
-            Problem(name, line_of(raw, "status"), label, f"status must be one of {', '.join(STATUSES)}")
+            Problem(
+                name, line_of(raw, "status"), label, f"status must be one of {', '.join(STATUSES)}"
+            )
         )
     if len(problems) > before:
         return None
+    # Unknown fields are reported but do not hide the fact's other problems.
+    problems += [
+        Problem(name, line_of(raw, k), label, f"unknown field '{k}'")
+        for k in values
+        if k not in KNOWN
+    ]
     article = articles.get(values["article"])
     if article is None:
         problems.append(
@@ -220,7 +241,12 @@ def _cross_fact_problems(facts: list[Fact]) -> list[Problem]:
         if fact.id in seen:
             first = seen[fact.id]
             problems.append(
-                Problem(fact.file, fact.line, fact.id, f"duplicate id (first at {first.file}:{first.line})")
+                Problem(
+                    fact.file,
+                    fact.line,
+                    fact.id,
+                    f"duplicate id (first at {first.file}:{first.line})",
+                )
             )
         else:
             seen[fact.id] = fact
@@ -242,7 +268,12 @@ def _glossary_problems(glossary: list[tuple[str, ...]], name: str) -> list[Probl
             key = alias.casefold()
             if key in owner and owner[key] is not group:
                 problems.append(
-                    Problem(name, 1, "", f"glossary alias {alias!r} is in two groups: {owner[key][0]} and {group[0]}")
+                    Problem(
+                        name,
+                        1,
+                        "",
+                        f"glossary alias {alias!r} is in two groups: {owner[key][0]} and {group[0]}",
+                    )
                 )
             owner.setdefault(key, group)
     return problems

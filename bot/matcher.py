@@ -31,26 +31,168 @@ CANDIDATES = 25
 MAX_POSTINGS = 20_000
 
 STOPWORDS = frozenset(
-    """a an the of to in on at for by with from and or but is are was were be been being am do does
-    did done doing have has had having what which that this these those it its it's as about into
-    than then there their they them he she his her him we our us you your i me my can could would
-    should will shall may might must please tell know want find say said says give me any some
-    so also just really very how hi hey hello factbot bot get got if not no yes s t""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "from",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "what",
+        "which",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "it's",
+        "as",
+        "about",
+        "into",
+        "than",
+        "then",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "him",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "please",
+        "tell",
+        "know",
+        "want",
+        "find",
+        "say",
+        "said",
+        "says",
+        "give",
+        "me",
+        "any",
+        "some",
+        "so",
+        "also",
+        "just",
+        "really",
+        "very",
+        "how",
+        "hi",
+        "hey",
+        "hello",
+        "factbot",
+        "bot",
+        "get",
+        "got",
+        "if",
+        "not",
+        "no",
+        "yes",
+        "s",
+        "t",
+    ]
 )
 KEEP_QUESTION_WORDS = frozenset({"who", "when", "where", "why", "many", "much"})
 
 _NUMBER_WORDS = {
     w: str(i)
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 }
 _ORDINAL_WORDS = {
     w: i
     for i, w in enumerate(
-        "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+        [
+            "zeroth",
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ]
     )
 }
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
@@ -60,14 +202,107 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[.,]\d+)*")
 # Places a question may name. A question naming one that the fact's article never mentions
 # asks about somewhere else (Shanghai's plan, not Beijing's).
 PLACES = frozenset(
-    """beijing shanghai guangzhou shenzhen hainan hangzhou chengdu wuhan tianjin chongqing nanjing
-    xiamen qingdao xian suzhou dalian hong kong macao macau taiwan tibet xinjiang yunnan guangdong
-    fujian zhejiang jiangsu sichuan shandong hubei hunan huairou chaoyang dongba sanlitun haidian
-    pudong hongqiao yanqi asia africa europe america americas australia oceania latin arctic
-    usa us america canada mexico brazil argentina chile peru uk britain england france germany
-    italy spain russia ukraine india pakistan japan korea vietnam thailand singapore malaysia
-    indonesia philippines iran iraq israel turkey egypt nigeria kenya ethiopia africa
-    tokyo seoul london paris berlin moscow delhi mumbai dubai geneva davos washington york""".split()
+    [
+        "beijing",
+        "shanghai",
+        "guangzhou",
+        "shenzhen",
+        "hainan",
+        "hangzhou",
+        "chengdu",
+        "wuhan",
+        "tianjin",
+        "chongqing",
+        "nanjing",
+        "xiamen",
+        "qingdao",
+        "xian",
+        "suzhou",
+        "dalian",
+        "hong",
+        "kong",
+        "macao",
+        "macau",
+        "taiwan",
+        "tibet",
+        "xinjiang",
+        "yunnan",
+        "guangdong",
+        "fujian",
+        "zhejiang",
+        "jiangsu",
+        "sichuan",
+        "shandong",
+        "hubei",
+        "hunan",
+        "huairou",
+        "chaoyang",
+        "dongba",
+        "sanlitun",
+        "haidian",
+        "pudong",
+        "hongqiao",
+        "yanqi",
+        "asia",
+        "africa",
+        "europe",
+        "america",
+        "americas",
+        "australia",
+        "oceania",
+        "latin",
+        "arctic",
+        "usa",
+        "us",
+        "america",
+        "canada",
+        "mexico",
+        "brazil",
+        "argentina",
+        "chile",
+        "peru",
+        "uk",
+        "britain",
+        "england",
+        "france",
+        "germany",
+        "italy",
+        "spain",
+        "russia",
+        "ukraine",
+        "india",
+        "pakistan",
+        "japan",
+        "korea",
+        "vietnam",
+        "thailand",
+        "singapore",
+        "malaysia",
+        "indonesia",
+        "philippines",
+        "iran",
+        "iraq",
+        "israel",
+        "turkey",
+        "egypt",
+        "nigeria",
+        "kenya",
+        "ethiopia",
+        "africa",
+        "tokyo",
+        "seoul",
+        "london",
+        "paris",
+        "berlin",
+        "moscow",
+        "delhi",
+        "mumbai",
+        "dubai",
+        "geneva",
+        "davos",
+        "washington",
+        "york",
+    ]
 )
 
 
@@ -182,13 +417,20 @@ class Glossary:
                 if key:
                     self.phrases.setdefault(key, canonical)
         self.longest = max((len(k) for k in self.phrases), default=0)
+        self.starts: dict[str, int] = {}
+        for key in self.phrases:
+            self.starts[key[0]] = max(self.starts.get(key[0], 0), len(key))
 
     def apply(self, tokens: list[str]) -> list[str]:
         """Replace the longest alias phrase at each position by its canonical token."""
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for n in range(min(self.longest, len(tokens) - i), 0, -1):
+            if tokens[i] not in self.starts:
+                out.append(tokens[i])
+                i += 1
+                continue
+            for n in range(min(self.starts[tokens[i]], len(tokens) - i), 0, -1):
                 canonical = self.phrases.get(tuple(tokens[i : i + n]))
                 if canonical is not None:
                     out.append(canonical)
@@ -217,23 +459,24 @@ def normalise(text: str, glossary: Glossary | None = None) -> list[str]:
     tokens = words(text)
     if glossary is not None:
         tokens = glossary.apply(tokens)
-    table = synonyms()
-    out = []
-    for tok in tokens:
-        if tok in _NUMBER_WORDS:
-            tok = _NUMBER_WORDS[tok]
-        elif tok in _ORDINAL_WORDS:
-            tok = f"#{_ORDINAL_WORDS[tok]}"
-        elif m := _ORDINAL_DIGITS.match(tok):
-            tok = f"#{int(m.group(1))}"
-        if tok in STOPWORDS and tok not in KEEP_QUESTION_WORDS:
-            continue
-        if "_" in tok or tok[0] in "#0123456789":
-            out.append(tok)
-        else:
-            stemmed = stem(tok)
-            out.append(table.get(stemmed, stemmed))
-    return out
+    return [t for t in map(_fold_token, tokens) if t]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _fold_token(tok: str) -> str:
+    """One word's canonical form: numbers as digits, ordinals as #n, stem, synonym head; '' drops it."""
+    if tok in _NUMBER_WORDS:
+        return _NUMBER_WORDS[tok]
+    if tok in _ORDINAL_WORDS:
+        return f"#{_ORDINAL_WORDS[tok]}"
+    if m := _ORDINAL_DIGITS.match(tok):
+        return f"#{int(m.group(1))}"
+    if tok in STOPWORDS and tok not in KEEP_QUESTION_WORDS:
+        return ""
+    if "_" in tok or tok[0] in "0123456789":
+        return tok
+    stemmed = stem(tok)
+    return synonyms().get(stemmed, stemmed)
 
 
 # What kind of answer a question wants. A fact answers a kind when one of its curated
@@ -286,16 +529,25 @@ class Constraints:
 
 def constraints_of(tokens: Iterable[str], raw_words: Iterable[str] = ()) -> Constraints:
     """Split constraint tokens out of normalised tokens (and raw words, for places)."""
-    years, ordinals, numbers = set(), set(), set()
+    found: dict[str, set[str]] = {"year": set(), "ordinal": set(), "number": set()}
     for tok in tokens:
-        if tok.startswith("#"):
-            ordinals.add(tok)
-        elif re.fullmatch(r"(19|20)\d\d", tok):
-            years.add(tok)
-        elif re.fullmatch(r"\d+(\.\d+)?", tok):
-            numbers.add(tok)
+        kind = _constraint_kind(tok)
+        if kind:
+            found[kind].add(tok)
+    years, ordinals, numbers = found["year"], found["ordinal"], found["number"]
     places = {w for w in raw_words if w in PLACES}
     return Constraints(frozenset(years), frozenset(ordinals), frozenset(numbers), frozenset(places))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _constraint_kind(tok: str) -> str:
+    if tok.startswith("#"):
+        return "ordinal"
+    if re.fullmatch(r"(19|20)\d\d", tok):
+        return "year"
+    if re.fullmatch(r"\d+(\.\d+)?", tok):
+        return "number"
+    return ""
 
 
 def _deletes(token: str) -> set[str]:
@@ -320,13 +572,16 @@ class Matcher:
         self.sheet = sheet
         self.glossary = Glossary(sheet.glossary)
         article_words = {
-            aid: frozenset(w for w in words(a.text) if w in PLACES) for aid, a in sheet.articles.items()
+            aid: frozenset(w for w in words(a.text) if w in PLACES)
+            for aid, a in sheet.articles.items()
         }
         self.entries: list[_Entry] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for fact in sheet.curated:
             questions = [normalise(q, self.glossary) for q in fact.questions]
-            body = normalise(" ".join((fact.answer, fact.quote, " ".join(fact.tags))), self.glossary)
+            body = normalise(
+                " ".join((fact.answer, fact.quote, " ".join(fact.tags))), self.glossary
+            )
             vocab = frozenset(t for q in questions for t in q) | frozenset(body)
             raw = words(" ".join((*fact.questions, fact.answer, fact.quote)))
             entry = _Entry(
@@ -394,7 +649,9 @@ class Matcher:
             entry = self.entries[index]
             if not self._satisfies(entry, wanted) or not kinds <= entry.kinds:
                 continue
-            scored.append(Candidate(entry.fact, self._score(entry, tokens, weights, total, query_text)))
+            scored.append(
+                Candidate(entry.fact, self._score(entry, tokens, weights, total, query_text))
+            )
         scored.sort(key=lambda c: (-c.score, c.fact.id))
         return scored
 

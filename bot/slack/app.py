@@ -24,6 +24,7 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 
 from bot.config import Settings
 from bot.core import Core
+from bot.slack.recorder import QuestionLog
 from bot.slack.listeners import actions, commands, curation, events, home
 from bot.store import Store
 
@@ -69,8 +70,15 @@ def create_app(
     core: Core,
     store: Store,
     client: WebClient | None = None,
+    *,
+    recorder: QuestionLog | None = None,
 ) -> App:
-    """The FactBot Bolt app. HTTP mode needs `settings.signing_secret`; Socket Mode does not."""
+    """The FactBot Bolt app. HTTP mode needs `settings.signing_secret`; Socket Mode does not.
+
+    Questions are recorded through `recorder` (a QuestionRecorder keeps the writes off the
+    reply path; the servers use one) or, by default, straight into the store.
+    """
+    question_log = recorder or store
     app = App(
         client=client or create_client(settings),
         # "" rather than None: Bolt would read SLACK_SIGNING_SECRET itself; settings decide
@@ -82,7 +90,7 @@ def create_app(
 
     @app.use
     def prepare(context: BoltContext, body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002
-        """Give listeners `core=`, `store=`, `settings=` by name, and drop redelivered events.
+        """Give listeners `core=`, `store=`, `recorder=`, `settings=` by name; drop redeliveries.
 
         Slack redelivers an event it thinks was lost (X-Slack-Retry-Num, Socket Mode
         retry_attempt) with the same event_id: only the first delivery is handled. (One
@@ -94,6 +102,7 @@ def create_app(
             return BoltResponse(status=200, body="")
         context["core"] = core
         context["store"] = store
+        context["recorder"] = question_log
         context["settings"] = settings
         next()
         return None

@@ -12,7 +12,7 @@ from bot.core import Core
 from bot.factsheet import Fact
 from bot.matcher import words
 from bot.slack import blocks
-from bot.store import Store
+from bot.slack.recorder import QuestionLog
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def register(app: App, command: str = "/ask") -> None:
 
 
 def handle_ask(
-    ack: Ack, command: dict[str, Any], core: Core, store: Store, settings: Settings
+    ack: Ack, command: dict[str, Any], core: Core, recorder: QuestionLog, settings: Settings
 ) -> None:
     """Reply to `/ask ...` ephemerally, inside the 3-second acknowledgement itself."""
     text = (command.get("text") or "").strip()  # as Slack sends it: &, <, > escaped
@@ -55,7 +55,7 @@ def handle_ask(
         text=blocks.result_text(result, core.sheet.articles),
         blocks=blocks.to_payload(reply),
     )
-    store.record_question(
+    recorder.record_question(
         surface="command",
         channel=command.get("channel_id"),
         user=command.get("user_id"),

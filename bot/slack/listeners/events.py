@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.core import Core
 from bot.slack import blocks
-from bot.store import Store
+from bot.slack.recorder import QuestionLog
 
 GREETINGS = frozenset({"", "help", "hi", "hello", "hey", "?"})
 
@@ -26,7 +26,7 @@ def handle_mention(
     context: BoltContext,
     client: WebClient,
     core: Core,
-    store: Store,
+    recorder: QuestionLog,
     settings: Settings,
 ) -> None:
     """Answer `@FactBot <question>` in the thread of the mentioning message."""
@@ -35,7 +35,7 @@ def handle_mention(
     reply(
         client,
         core,
-        store,
+        recorder,
         settings,
         channel=event["channel"],
         thread_ts=event.get("thread_ts") or event["ts"],
@@ -46,7 +46,11 @@ def handle_mention(
 
 
 def handle_direct_message(
-    event: dict[str, Any], client: WebClient, core: Core, store: Store, settings: Settings
+    event: dict[str, Any],
+    client: WebClient,
+    core: Core,
+    recorder: QuestionLog,
+    settings: Settings,
 ) -> None:
     """Answer a direct message in the DM; other message events are not for us."""
     if event.get("channel_type") != "im" or from_a_bot(event):
@@ -54,7 +58,7 @@ def handle_direct_message(
     reply(
         client,
         core,
-        store,
+        recorder,
         settings,
         channel=event["channel"],
         thread_ts=event.get("thread_ts"),
@@ -79,7 +83,7 @@ def strip_mention(text: str, bot_user_id: str | None) -> str:
 def reply(
     client: WebClient,
     core: Core,
-    store: Store,
+    recorder: QuestionLog,
     settings: Settings,
     *,
     channel: str,
@@ -115,6 +119,6 @@ def reply(
         unfurl_media=False,
     )
     if result is not None:
-        store.record_question(
+        recorder.record_question(
             surface=surface, channel=channel, user=user, question=question, result=result
         )
