@@ -4,10 +4,11 @@
 
 Both servers run as separate processes, served the same way (waitress through FactBot's
 HttpServer, same thread count, the same Bolt settings); the bare app's /ask handler only acks
-a constant text. A stub Slack Web API (auth.test only) runs in this process, which also drives
-the load: keep-alive connections, one per client thread, each request freshly signed as Slack
-signs it. Prints requests/s and p50/p99 latency per server and concurrency, then FactBot's
-throughput as a share of the bare app's.
+a constant text. A stub Slack Web API (auth.test only) runs in this process, which also
+drives the load: keep-alive connections, one per client thread, each request freshly signed
+as Slack signs it, cycling through the project's ~300 evaluation questions. Prints
+requests/s and p50/p99 latency per server and concurrency, then FactBot's throughput as a
+share of the bare app's.
 """
 
 from __future__ import annotations
@@ -32,13 +33,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-not-real"
-QUESTIONS = (
-    "how many countries got vaccines from china?",
-    "what is the theme of the expo?",
-    "ciie",
-    "what is the wifi password?",
-    "how many exhibitors came to the 6th CIIE?",
-)
+QUESTIONS_FILE = ROOT / "tests" / "data" / "questions.yml"
+
+
+def questions() -> list[str]:
+    """The project's evaluation questions (in and out of scope): realistic, and varied enough
+    that nothing can be served from a cache."""
+    import yaml
+
+    data = yaml.safe_load(QUESTIONS_FILE.read_text())
+    return [item["q"] for part in ("in_scope", "out_of_scope") for item in data[part]]
 
 
 # -- the bare app (run with --serve-bare in a child process) ---------------------------------
@@ -119,7 +123,7 @@ def command_body(question: str) -> str:
 def run_load(url: str, concurrency: int, seconds: float, warmup: int = 50) -> dict[str, float]:
     """Closed-loop load: `concurrency` clients, each sending its next request on a reply."""
     parts = urllib.parse.urlsplit(url)
-    bodies = [command_body(q) for q in QUESTIONS]
+    bodies = [command_body(q) for q in questions()]
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency
     start_gate = threading.Barrier(concurrency + 1)

@@ -24,8 +24,8 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 
 from bot.config import Settings
 from bot.core import Core
-from bot.slack.recorder import QuestionLog
 from bot.slack.listeners import actions, commands, curation, events, home
+from bot.slack.recorder import QuestionLog
 from bot.store import Store
 
 log = logging.getLogger(__name__)

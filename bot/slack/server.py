@@ -28,6 +28,7 @@ from bot.core import Core
 from bot.errors import ConfigError, SheetError
 from bot.slack import background
 from bot.slack.app import create_app
+from bot.slack.recorder import QuestionRecorder
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -171,9 +172,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"factbot serve: the fact sheet cannot be used:\n{exc}", file=sys.stderr)
         return 1
     store = Store(settings.db_path)
+    recorder = QuestionRecorder(store)
     try:
         try:
-            app = create_app(settings, core, store)
+            app = create_app(settings, core, store, recorder=recorder)
         except BoltError as exc:
             print(f"factbot serve: Slack refused to start the app: {exc}", file=sys.stderr)
             return 1
@@ -187,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             if jobs is not None:
                 jobs.stop()
     finally:
+        recorder.close()
         store.close()
     return 0
 

@@ -10,6 +10,7 @@ that request, and the log names every missing setting.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -17,6 +18,7 @@ from typing import Any
 
 from bot.core import Core
 from bot.slack.app import create_app
+from bot.slack.recorder import QuestionRecorder
 from bot.slack.server import HTTP_SETTINGS, load_settings, start_background, wsgi_app
 from bot.store import Store
 
@@ -38,7 +40,10 @@ class LazyApplication:
                 )
                 core = Core(settings.facts_path)
                 store = Store(settings.db_path)
-                app = create_app(settings, core, store)
+                recorder = QuestionRecorder(store)
+                # no shutdown hook in WSGI: write what is queued when the worker exits
+                atexit.register(recorder.close)
+                app = create_app(settings, core, store, recorder=recorder)
                 self.jobs = start_background(app, core, store, settings)
                 self._app = wsgi_app(app, core)
             return self._app

@@ -18,6 +18,7 @@ from conftest import BOT_TOKEN, SECRET, SlackClient, http, payload
 from factbot_slack_mock import MockSlack
 
 from bot.slack import server, wsgi
+from bot.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,6 +126,8 @@ def test_serve_http_end_to_end_as_a_process(mock_slack: MockSlack, tmp_path: Pat
     output = "".join(lines)
     assert code == 0, output
     assert BOT_TOKEN not in output and SECRET not in output
+    with Store(tmp_path / "serve.db") as store:  # recorded off the reply path, kept at shutdown
+        assert store.outcome_counts()["answer"] == 2
 
 
 def test_tokens_are_not_logged_even_at_debug(

@@ -1,0 +1,63 @@
+"""Recording asked questions off the reply path.
+
+With HTTP replies sent only when a listener returns, a reply that waited for its SQLite write
+also waited for the WAL checkpoints (an fsync, tens of milliseconds, with the store's lock held)
+that every few hundred writes bring; at 16 concurrent /ask that was most of the p99. Here one
+thread does the writes, in order, and the reply goes out at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from typing import Any, Protocol
+
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+_STOP = object()
+
+
+class QuestionLog(Protocol):
+    """What listeners record questions with: the Store itself, or a QuestionRecorder."""
+
+    def record_question(
+        self, *, surface: str, channel: str | None, user: str | None, question: str, result: Any
+    ) -> None: ...
+
+
+class QuestionRecorder:
+    """Hands `record_question` calls to one background thread; `close()` writes what is left."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="factbot-recorder", daemon=True)
+        self._thread.start()
+
+    def record_question(self, **fields: Any) -> None:
+        self._queue.put(fields)
+
+    def flush(self) -> None:
+        """Wait until every question handed in so far is in the store."""
+        self._queue.join()
+
+    def close(self) -> None:
+        """Write what is queued, then stop the thread."""
+        if self._thread.is_alive():
+            self._queue.put(_STOP)
+            self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            fields = self._queue.get()
+            try:
+                if fields is _STOP:
+                    return
+                self.store.record_question(**fields)
+            except Exception:
+                log.exception("could not record a question; the reply was sent regardless")
+            finally:
+                self._queue.task_done()
