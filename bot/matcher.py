@@ -170,6 +170,8 @@ _NUMBER_WORDS = {
             "twenty",
         ]
     )
+    # "one of", "no one": as a word, "one" is almost never a count someone is asking about.
+    if w not in ("zero", "one")
 }
 _ORDINAL_WORDS = {
     w: i
@@ -318,8 +320,8 @@ class Thresholds:
     "did you mean"; margin: how close a runner-up must be to make the best one uncertain.
     """
 
-    answer: float = 0.47
-    ambiguous: float = 0.47
+    answer: float = 0.48
+    ambiguous: float = 0.48
     margin: float = 0.02
 
 
