@@ -21,6 +21,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 from waitress.server import create_server
 
 from bot.config import Settings
@@ -183,15 +184,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.http:
                 serve_http(app, core, args.host, args.port, args.threads)
-            else:
-                serve_socket_mode(app, settings)
+                return 0
+            return serve_socket_mode(app, settings)
         finally:
             if jobs is not None:
                 jobs.stop()
     finally:
         recorder.close()
         store.close()
-    return 0
 
 
 def _stop_on_signals(stop: Callable[[], None]) -> None:
@@ -219,11 +219,21 @@ def serve_http(app: App, core: Core, host: str, port: int, threads: int) -> None
     log.info("HTTP server stopped")
 
 
-def serve_socket_mode(app: App, settings: Settings) -> None:
+def serve_socket_mode(app: App, settings: Settings) -> int:
     handler = SocketModeHandler(app, settings.app_token)
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        handler.close()
+        print(
+            "factbot serve: Slack refused the app-level token (SLACK_APP_TOKEN):"
+            f" {exc.response.get('error')}",
+            file=sys.stderr,
+        )
+        return 1
     stopped = threading.Event()
     _stop_on_signals(stopped.set)
-    handler.connect()
     log.info("FactBot connected in Socket Mode")
     stopped.wait()
     handler.close()
+    return 0

@@ -38,6 +38,38 @@ def test_missing_settings_are_named_all_at_once(
     assert f"missing setting(s): {missing}" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "method", "message"),
+    [
+        (["--http", "--port", "0"], "auth.test", "Slack refused to start the app"),
+        ([], "apps.connections.open", "Slack refused the app-level token (SLACK_APP_TOKEN)"),
+    ],
+)
+def test_a_token_slack_refuses_stops_serve_with_a_clear_message(
+    argv: list[str],
+    method: str,
+    message: str,
+    mock_slack: MockSlack,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """invalid_auth from Slack at start: exit status 1, the reason said, no token printed."""
+    for name, value in {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_APP_TOKEN": "xapp-1-test-not-real",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": mock_slack.api_url,
+        "FACTBOT_DB": str(tmp_path / "refused.db"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    mock_slack.fail(method, "invalid_auth")
+    assert server.main(argv) == 1
+    err = capsys.readouterr().err
+    assert message in err and "invalid_auth" in err
+    assert BOT_TOKEN not in err and "xapp-1" not in err
+
+
 def test_wsgi_module_builds_nothing_at_import() -> None:
     """Importing bot.slack.wsgi reads no environment and builds no app."""
     assert isinstance(wsgi.application, wsgi.LazyApplication)
