@@ -320,8 +320,8 @@ class Thresholds:
     "did you mean"; margin: how close a runner-up must be to make the best one uncertain.
     """
 
-    answer: float = 0.48
-    ambiguous: float = 0.48
+    answer: float = 0.49
+    ambiguous: float = 0.49
     margin: float = 0.02
 
 
@@ -511,9 +511,13 @@ def question_kinds(text: str) -> frozenset[str]:
 
 def answer_kinds(fact: Fact) -> frozenset[str]:
     """The kinds of question a fact can answer."""
-    kinds = set()
+    asked = set()
     for q in fact.questions:
-        kinds |= question_kinds(q)
+        asked |= question_kinds(q)
+    kinds = set(asked)
+    # "Which ..." wants names, not a figure: a fact curated only for "how many" can't say which.
+    if asked - {"count", "size", "amount"} or not asked:
+        kinds.add("which")
     numbers = [n for n in _NUMBER.findall(fact.answer) if not re.fullmatch(r"(19|20)\d\d", n)]
     if numbers:
         kinds |= {"count", "size"}
@@ -521,8 +525,6 @@ def answer_kinds(fact: Fact) -> frozenset[str]:
         kinds.add("time")
     if _NAME.search(fact.answer):
         kinds.add("person")
-    if kinds - {"count"}:
-        kinds.add("which")
     return frozenset(kinds)
 
 
