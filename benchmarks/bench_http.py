@@ -1,6 +1,6 @@
 """Signed /ask requests over loopback: FactBot (`factbot serve --http`) against a bare Bolt app.
 
-    python benchmarks/bench_http.py [--seconds 5] [--threads 8] [--concurrency 1 16]
+    python benchmarks/bench_http.py [--seconds 5] [--rounds 3] [--threads 8] [--concurrency 1 16]
 
 Both servers run as separate processes, served the same way (waitress through FactBot's
 HttpServer, same thread count, the same Bolt settings); the bare app's /ask handler only acks
@@ -173,6 +173,12 @@ def run_load(url: str, concurrency: int, seconds: float, warmup: int = 50) -> di
     }
 
 
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run with the median throughput (its own latencies), errors summed over all."""
+    ordered = sorted(runs, key=lambda r: r["rps"])
+    return {**ordered[len(ordered) // 2], "errors": sum(r["errors"] for r in runs)}
+
+
 def start(cmd: list[str], env: dict[str, str], marker: str) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT
@@ -204,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per run")
     parser.add_argument("--threads", type=int, default=8, help="server worker threads")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
+    parser.add_argument("--rounds", type=int, default=3, help="runs per server; median shown")
     parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", default="", help=argparse.SUPPRESS)
@@ -212,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         serve_bare(args.port, args.threads, args.api_url)
         return 0
 
+    load_before = os.getloadavg()[0]
     stub = ThreadingHTTPServer(("127.0.0.1", 0), StubSlack)
     threading.Thread(target=stub.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
     api_url = f"http://127.0.0.1:{stub.server_address[1]}/api/"
@@ -261,9 +269,15 @@ def main(argv: list[str] | None = None) -> int:
             ),
         }
         try:
+            # rounds interleave the two servers so that noise from other work on the machine
+            # falls on both; each figure is the median round's
             for concurrency in args.concurrency:
-                for name, (_, url) in servers.items():
-                    results[name, concurrency] = run_load(url, concurrency, args.seconds)
+                rounds: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+                for _ in range(args.rounds):
+                    for name, (_, url) in servers.items():
+                        rounds[name].append(run_load(url, concurrency, args.seconds))
+                for name, runs in rounds.items():
+                    results[name, concurrency] = median_run(runs)
         finally:
             for proc, _ in servers.values():
                 stop(proc)
@@ -271,8 +285,9 @@ def main(argv: list[str] | None = None) -> int:
             stub.server_close()
 
     print(
-        f"signed /ask over loopback, {args.seconds:g} s per run, waitress {args.threads} threads,"
-        f" {os.cpu_count()} CPUs"
+        f"signed /ask over loopback: median of {args.rounds} runs of {args.seconds:g} s,"
+        f" waitress {args.threads} threads, {os.cpu_count()} CPUs,"
+        f" load average before {load_before:.2f}"
     )
     print(f"{'server':<10} {'conc':>4} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}")
     for (name, concurrency), r in results.items():
