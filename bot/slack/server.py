@@ -205,7 +205,15 @@ def _stop_on_signals(stop: Callable[[], None]) -> None:
 
 def serve_http(app: App, core: Core, host: str, port: int, threads: int) -> None:
     server = HttpServer(wsgi_app(app, core), host=host, port=port, threads=threads)
-    _stop_on_signals(lambda: threading.Thread(target=server.stop, daemon=True).start())
+    # stop() waits for requests in flight, so it cannot run inside the signal handler, which
+    # interrupts the thread it would wait for; it is joined below before the store closes.
+    stopper = threading.Thread(target=server.stop, name="factbot-http-stop", daemon=True)
+
+    def stop_once() -> None:
+        if stopper.ident is None:
+            stopper.start()
+
+    _stop_on_signals(stop_once)
     log.info(
         "FactBot serving %d facts on %s%s (health: %s%s), %d threads",
         len(core.sheet.curated),
@@ -216,6 +224,8 @@ def serve_http(app: App, core: Core, host: str, port: int, threads: int) -> None
         threads,
     )
     server.serve_forever()
+    if stopper.ident is not None:
+        stopper.join()
     log.info("HTTP server stopped")
 
 
