@@ -13,6 +13,7 @@ Thresholds were calibrated on tests/data/questions.yml with `factbot eval --cali
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 import re
 import unicodedata
@@ -32,7 +33,7 @@ CANDIDATES = 25
 # blends moved accuracy and decline rate by about a point either way, so the design (coverage
 # with unknown words counted, constraints) matters more than these weights.
 BLEND = (0.45, 0.35, 0.20)
-MAX_POSTINGS = 20_000
+POSTINGS_BUDGET = 8_000
 
 STOPWORDS = frozenset(
     [
@@ -670,18 +671,24 @@ class Matcher:
         return scored
 
     def _pool(self, tokens: list[str], weights: dict[str, float]) -> list[int]:
-        """Facts sharing the query's rarest tokens: a short list to score in full."""
+        """Facts sharing the query's rarest tokens: a short list to score in full.
+
+        Tokens are taken rarest first until a budget of postings is spent, so a common word
+        ("china") on a 100,000-fact sheet costs nothing once rarer words have found the facts.
+        """
         acc: dict[int, float] = defaultdict(float)
         usable = [t for t in tokens if t in self.postings]
         rare_first = sorted(usable, key=lambda t: len(self.postings[t]))
+        spent = 0
         for i, tok in enumerate(rare_first):
             posting = self.postings[tok]
-            if i > 0 and len(posting) > MAX_POSTINGS:
+            if i >= 1 and spent + len(posting) > POSTINGS_BUDGET:
                 break
+            spent += len(posting)
             w = weights[tok]
             for index in posting:
                 acc[index] += w
-        return sorted(acc, key=acc.__getitem__, reverse=True)[:CANDIDATES]
+        return heapq.nlargest(CANDIDATES, acc, key=acc.__getitem__)
 
     @staticmethod
     def _satisfies(entry: _Entry, wanted: Constraints) -> bool:
