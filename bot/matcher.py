@@ -321,8 +321,8 @@ class Thresholds:
     "did you mean"; margin: how close a runner-up must be to make the best one uncertain.
     """
 
-    answer: float = 0.49
-    ambiguous: float = 0.49
+    answer: float = 0.53
+    ambiguous: float = 0.53
     margin: float = 0.02
 
 
