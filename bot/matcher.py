@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.factsheet import Fact, FactSheet
 
@@ -140,6 +141,14 @@ STOPWORDS = frozenset(
         "yes",
         "s",
         "t",
+        # Contractions typed without the apostrophe; never "typos" of content words.
+        "whats",
+        "wheres",
+        "whos",
+        "hows",
+        "thats",
+        "theres",
+        "whens",
     ]
 )
 KEEP_QUESTION_WORDS = frozenset({"who", "when", "where", "why", "many", "much"})
@@ -321,8 +330,8 @@ class Thresholds:
     "did you mean"; margin: how close a runner-up must be to make the best one uncertain.
     """
 
-    answer: float = 0.53
-    ambiguous: float = 0.53
+    answer: float = 0.54
+    ambiguous: float = 0.54
     margin: float = 0.02
 
 
@@ -501,7 +510,6 @@ _MONTHS = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
 
 
 def question_kinds(text: str) -> frozenset[str]:
@@ -519,8 +527,7 @@ def answer_kinds(fact: Fact) -> frozenset[str]:
     # "Which ..." wants names, not a figure: a fact curated only for "how many" can't say which.
     if asked - {"count", "size", "amount"} or not asked:
         kinds.add("which")
-    numbers = [n for n in _NUMBER.findall(fact.answer) if not re.fullmatch(r"(19|20)\d\d", n)]
-    if numbers:
+    if constraints_of(normalise(fact.answer)).numbers:
         kinds |= {"count", "size"}
     if _MONTHS.search(fact.answer):
         kinds.add("time")
@@ -637,7 +644,12 @@ class Matcher:
         options = {o for o in options if o not in STOPWORDS}
         if not options:
             return word
-        return max(options, key=lambda o: (fuzz.ratio(word, o), -abs(len(o) - len(word)), o))
+        # Fewest edits first (a swap of neighbours counts as one: "theem" is "theme", not "three"),
+        # then the word more facts use.
+        return min(
+            options,
+            key=lambda o: (OSA.distance(word, o), -len(self.postings.get(_fold_token(o), ())), o),
+        )
 
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.unknown_weight)
