@@ -13,6 +13,7 @@ from conftest import Running, SlackClient, http, payload, settings_for
 from factbot_slack_mock import BOT_USER, MockSlack
 
 from bot.core import Core
+from bot.matcher import Ambiguous
 from bot.slack import blocks
 from bot.slack.app import create_app
 from bot.slack.server import HttpServer, wsgi_app
@@ -77,7 +78,7 @@ def test_health_check_reports_the_fact_count(factbot: Running) -> None:
     """GET /healthz answers 200 with the number of facts served."""
     reply = http("GET", f"{factbot.url}/healthz")
     assert reply.status == 200
-    assert reply.json()["facts"] == len(factbot.core.sheet.curated) == 120
+    assert reply.json()["facts"] == len(factbot.core.sheet.curated) > 100
 
 
 def test_bad_signature_is_refused_and_nothing_posted(factbot: Running) -> None:
@@ -135,7 +136,8 @@ def test_ask_help_explains_usage_with_three_examples(factbot: Running, text: str
 def test_ask_list_shows_articles_with_dates_and_fact_counts(factbot: Running) -> None:
     """/ask list: every article the sheet cites, its date and how many facts it backs."""
     out = all_text(factbot.slack.command("list").json()["blocks"])
-    assert "120 facts from 5 articles" in out
+    sheet = factbot.core.sheet
+    assert f"{len(sheet.curated)} facts from {len(sheet.articles)} articles" in out
     for article in factbot.core.sheet.articles.values():
         n = sum(1 for f in factbot.core.sheet.curated if f.article == article.id)
         assert blocks.format_date(article.date) in out
@@ -240,6 +242,7 @@ def test_not_helpful_on_a_public_answer_only_tells_the_clicker(factbot: Running)
 
 def test_did_you_mean_shows_the_chosen_fact_in_place(factbot: Running) -> None:
     """Ambiguous: choices as buttons; a click replaces them with that fact's answer."""
+    assert isinstance(factbot.core.answer("ciie"), Ambiguous), "the sheet changed: pick another"
     out = factbot.slack.command("ciie").json()["blocks"]
     choices = buttons(out)
     assert len(choices) >= 2 and all(a.startswith(blocks.PICK_PREFIX) for a in choices)
