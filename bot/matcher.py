@@ -496,7 +496,9 @@ def _fold_token(tok: str) -> str:
 
 
 # What kind of answer a question wants. A fact answers a kind when one of its curated
-# questions asks that way, or (for counts and sizes) when its answer holds a number.
+# questions asks that way, or (for counts and sizes) when its answer holds a number. A year in
+# an answer does not make it answer "when": "when will phase two be finished" is not answered
+# by a plan "for 2025" unless a curator says so with a "when" phrasing.
 _QUESTION_KINDS = (
     ("count", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b")),
     ("amount", re.compile(r"\bvalue\b|\bcost\b|\bbudget\b|\bworth\b|\bprice\b")),
@@ -504,10 +506,6 @@ _QUESTION_KINDS = (
     ("time", re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bhow long\b")),
     ("person", re.compile(r"\bwho\b|\bwhom\b")),
     ("which", re.compile(r"\b(which|what) \w+s\b")),
-)
-_MONTHS = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b(19|20)\d\d\b",
-    re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 
@@ -529,8 +527,6 @@ def answer_kinds(fact: Fact) -> frozenset[str]:
         kinds.add("which")
     if constraints_of(normalise(fact.answer)).numbers:
         kinds |= {"count", "size"}
-    if _MONTHS.search(fact.answer):
-        kinds.add("time")
     if _NAME.search(fact.answer):
         kinds.add("person")
     return frozenset(kinds)

@@ -7,8 +7,8 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "questions.yml"
 
 # The floor the question set must hold; raise it when the matcher improves, never lower it
 # to make a change pass. Figures as measured: see `factbot eval`.
-MIN_ACCURACY = 0.82
-MIN_DECLINE_RATE = 0.82
+MIN_ACCURACY = 0.84
+MIN_DECLINE_RATE = 0.85
 
 
 def test_normalise_folds_case_punctuation_plurals_and_ordinals():
