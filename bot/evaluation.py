@@ -33,6 +33,7 @@ class Report:
     thresholds: Thresholds
     in_total: int = 0
     in_correct: int = 0
+    in_wrong: int = 0
     out_total: int = 0
     out_declined: int = 0
     outcomes: Counter = field(default_factory=Counter)
@@ -87,6 +88,7 @@ def evaluate(
             report.in_total += 1
             ok = result.outcome == "answer" and got.id in case.facts
             report.in_correct += ok
+            report.in_wrong += result.outcome == "answer" and not ok
         else:
             report.out_total += 1
             ok = result.outcome == "no_match"
@@ -125,6 +127,7 @@ def format_report(report: Report) -> str:
     lines = [
         f"thresholds: answer>={t.answer} ambiguous>={t.ambiguous} margin={t.margin}",
         f"in-scope answered correctly: {report.in_correct}/{report.in_total} = {report.accuracy:.1%}",
+        f"in-scope answered with the wrong fact: {report.in_wrong}",
         f"out-of-scope declined:       {report.out_declined}/{report.out_total} = {report.decline_rate:.1%}",
         "outcomes: "
         + ", ".join(

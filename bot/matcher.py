@@ -330,8 +330,8 @@ class Thresholds:
     "did you mean"; margin: how close a runner-up must be to make the best one uncertain.
     """
 
-    answer: float = 0.54
-    ambiguous: float = 0.54
+    answer: float = 0.42
+    ambiguous: float = 0.42
     margin: float = 0.02
 
 
@@ -510,6 +510,26 @@ _QUESTION_KINDS = (
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 
 
+_FOCUS = re.compile(r"\b(?:how many|how much|number of|which)\s+((?:[a-z0-9]+\s*){1,3})")
+
+
+def focus_words(typed: list[str]) -> list[str]:
+    """The words naming what a "how many" / "which" question is about ("how many vaccine doses").
+
+    Those are what the answer must be about: a fact that gives a count of countries does not
+    answer how many doses, however many other words it shares with the question.
+    """
+    m = _FOCUS.search(" ".join(typed))
+    if not m:
+        return []
+    focus = []
+    for word in m.group(1).split():
+        if word in STOPWORDS or word in KEEP_QUESTION_WORDS:
+            break
+        focus.append(word)
+    return focus
+
+
 def question_kinds(text: str) -> frozenset[str]:
     """The kinds of answer a question asks for: count, amount, size, time, person, which."""
     folded = " ".join(words(text))
@@ -664,6 +684,7 @@ class Matcher:
             return []
         wanted = constraints_of(tokens, typed)
         kinds = question_kinds(question)
+        focus = set(normalise(" ".join(focus_words(raw)), self.glossary))
         pool = self._pool(tokens, weights)
         total = sum(weights.values())
         query_text = " ".join(tokens)
@@ -671,6 +692,8 @@ class Matcher:
         for index in pool:
             entry = self.entries[index]
             if not self._satisfies(entry, wanted) or not kinds <= entry.kinds:
+                continue
+            if not focus <= entry.vocab:
                 continue
             scored.append(
                 Candidate(entry.fact, self._score(entry, tokens, weights, total, query_text))

@@ -7,8 +7,8 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "questions.yml"
 
 # The floor the question set must hold; raise it when the matcher improves, never lower it
 # to make a change pass. Figures as measured: see `factbot eval`.
-MIN_ACCURACY = 0.84
-MIN_DECLINE_RATE = 0.85
+MIN_ACCURACY = 0.87
+MIN_DECLINE_RATE = 0.86
 
 
 def test_normalise_folds_case_punctuation_plurals_and_ordinals():
@@ -81,3 +81,10 @@ def test_question_set_holds_the_floor(core):
     assert report.in_total >= 150 and report.out_total >= 60
     assert report.accuracy >= MIN_ACCURACY, report.misses
     assert report.decline_rate >= MIN_DECLINE_RATE, report.misses
+
+
+def test_what_a_count_is_of_must_be_in_the_fact(core):
+    """'How many vaccine factories' is not answered by a count of countries."""
+    assert core.answer("how many countries did china donate vaccines to").outcome == "answer"
+    assert core.answer("how many vaccine factories did china donate").outcome == "no_match"
+    assert core.answer("which vaccine makers did china donate from").outcome == "no_match"
