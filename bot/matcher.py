@@ -510,11 +510,13 @@ _QUESTION_KINDS = (
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 
 
-_FOCUS = re.compile(r"\b(?:how many|how much|number of|which)\s+((?:[a-z0-9]+\s*){1,3})")
+_FOCUS = re.compile(
+    r"\b(?:how many|how much|number of|which|who (?:is|was|are|were) (?:the )?)\s*((?:[a-z0-9]+\s*){1,3})"
+)
 
 
 def focus_words(typed: list[str]) -> list[str]:
-    """The words naming what a "how many" / "which" question is about ("how many vaccine doses").
+    """The words naming what a "how many" / "which" / "who is the" question is about.
 
     Those are what the answer must be about: a fact that gives a count of countries does not
     answer how many doses, however many other words it shares with the question.
