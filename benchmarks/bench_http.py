@@ -46,27 +46,37 @@ def questions() -> list[str]:
 
 
 # -- the bare app (run with --serve-bare in a child process) ---------------------------------
-def serve_bare(port: int, threads: int, api_url: str) -> None:
+def serve_bare(port: int, threads: int, workers: int, api_url: str) -> None:
+    import logging
+
     from slack_bolt import App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
 
-    from bot.slack.server import HttpServer
+    from bot.slack.server import HttpServer, serve, serve_workers
 
-    app = App(
-        client=WebClient(token=TOKEN, base_url=api_url),
-        signing_secret=SECRET,
-        process_before_response=True,  # as FactBot's app
-    )
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
 
-    @app.command("/ask")
-    def ask(ack: Any) -> None:
-        ack(response_type="ephemeral", text="A constant answer.")
+    def build() -> tuple[Any, Any]:
+        app = App(
+            client=WebClient(token=TOKEN, base_url=api_url),
+            signing_secret=SECRET,
+            process_before_response=True,  # as FactBot's app
+        )
 
-    server = HttpServer(SlackRequestHandler(app), port=port, threads=threads)
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.stop).start())
+        @app.command("/ask")
+        def ask(ack: Any) -> None:
+            ack(response_type="ephemeral", text="A constant answer.")
+
+        return SlackRequestHandler(app), lambda: None
+
+    if workers > 1:
+        serve_workers(build, "127.0.0.1", port, threads, workers, banner="bare app serving")
+        return
+    application, _ = build()
+    server = HttpServer(application, port=port, threads=threads)
     print(f"bare app serving on {server.url}/slack/events", flush=True)
-    server.serve_forever()
+    serve(server)
 
 
 # -- a stub Slack Web API ---------------------------------------------------------------------
@@ -208,7 +218,8 @@ def stop(proc: subprocess.Popen) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per run")
-    parser.add_argument("--threads", type=int, default=8, help="server worker threads")
+    parser.add_argument("--threads", type=int, default=8, help="server threads per process")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (pre-fork)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     parser.add_argument("--rounds", type=int, default=3, help="runs per server; median shown")
     parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
@@ -216,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-url", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare:
-        serve_bare(args.port, args.threads, args.api_url)
+        serve_bare(args.port, args.threads, args.workers, args.api_url)
         return 0
 
     load_before = os.getloadavg()[0]
@@ -250,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
                     "0",
                     "--threads",
                     str(args.threads),
+                    "--workers",
+                    str(args.workers),
                 ],
                 factbot_env,
                 "FactBot serving",
@@ -261,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
                     "--serve-bare",
                     "--threads",
                     str(args.threads),
+                    "--workers",
+                    str(args.workers),
                     "--api-url",
                     api_url,
                 ],
@@ -286,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"signed /ask over loopback: median of {args.rounds} runs of {args.seconds:g} s,"
-        f" waitress {args.threads} threads, {os.cpu_count()} CPUs,"
+        f" waitress {args.workers} process(es) x {args.threads} threads, {os.cpu_count()} CPUs,"
         f" load average before {load_before:.2f}"
     )
     print(f"{'server':<10} {'conc':>4} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}")

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -79,15 +80,16 @@ class HttpServer:
         host: str = "127.0.0.1",
         port: int = 3000,
         threads: int = DEFAULT_THREADS,
+        sock: socket.socket | None = None,
     ) -> None:
+        where: dict[str, Any] = {"sockets": [sock]} if sock else {"host": host, "port": port}
         self._server = create_server(
             application,
-            host=host,
-            port=port,
             threads=threads,
             ident="factbot",
             # a closed server is noticed within this many seconds
             asyncore_loop_timeout=0.2,
+            **where,
         )
         self._thread: threading.Thread | None = None
 
@@ -156,7 +158,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--http", action="store_true", help="serve HTTP at /slack/events")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP: address to bind")
     parser.add_argument("--port", type=int, default=3000, help="HTTP: port (0 picks a free one)")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="HTTP: worker threads")
+    parser.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS, help="HTTP: threads per process"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="HTTP: processes sharing the port (one per CPU uses them all; default 1)",
+    )
     return parser.parse_args(argv)
 
 
@@ -172,6 +182,15 @@ def main(argv: list[str] | None = None) -> int:
     except SheetError as exc:
         print(f"factbot serve: the fact sheet cannot be used:\n{exc}", file=sys.stderr)
         return 1
+    if args.http and args.workers > 1:
+        return serve_workers(
+            lambda: build_http_worker(settings, core),
+            args.host,
+            args.port,
+            args.threads,
+            args.workers,
+            banner=f"FactBot serving {len(core.sheet.curated)} facts",
+        )
     store = Store(settings.db_path)
     recorder = QuestionRecorder(store)
     try:
@@ -194,6 +213,120 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
 
 
+Application = Callable[..., Iterable[bytes]]
+
+
+def build_http_worker(settings: Settings, core: Core) -> tuple[Application, Callable[[], None]]:
+    """One worker process's app (its own store connection and background jobs) and cleanup."""
+    store = Store(settings.db_path)
+    recorder = QuestionRecorder(store)
+    try:
+        app = create_app(settings, core, store, recorder=recorder)
+    except BoltError as exc:
+        recorder.close()
+        store.close()
+        print(f"factbot serve: Slack refused to start the app: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    jobs = start_background(app, core, store, settings)
+
+    def cleanup() -> None:
+        jobs.stop()
+        recorder.close()
+        store.close()
+
+    return wsgi_app(app, core), cleanup
+
+
+def serve_workers(
+    build: Callable[[], tuple[Application, Callable[[], None]]],
+    host: str,
+    port: int,
+    threads: int,
+    workers: int,
+    *,
+    banner: str,
+) -> int:
+    """Serve from `workers` forked processes accepting on one socket bound here (pre-fork).
+
+    Python runs one thread at a time per process, so one process uses one CPU however many
+    threads it has. Each worker builds its own app after the fork (SQLite connections and
+    threads must not cross a fork). SIGTERM/SIGINT are passed on to every worker; if a worker
+    dies the others are stopped too and the exit status is 1, for a supervisor to restart.
+    """
+    sock = socket.create_server((host, port), backlog=2048)
+    url = f"http://{host}:{sock.getsockname()[1]}"
+    pids: set[int] = set()
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                application, cleanup = build()
+                try:
+                    server = HttpServer(application, threads=threads, sock=sock)
+                    log.info("worker %d serving", os.getpid())
+                    serve(server)
+                    code = 0
+                finally:
+                    cleanup()
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except BaseException:
+                log.exception("worker %d failed", os.getpid())
+            finally:
+                os._exit(code)
+        pids.add(pid)
+    sock.close()
+    stopping = False
+
+    def stop_all(signum: int | None = None, frame: object = None) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
+    log.info(
+        "%s on %s%s (health: %s%s), %d processes of %d threads",
+        banner,
+        url,
+        EVENTS_PATH,
+        url,
+        HEALTH_PATH,
+        workers,
+        threads,
+    )
+    status = 0
+    while pids:
+        pid, raw = os.wait()
+        pids.discard(pid)
+        code = os.waitstatus_to_exitcode(raw)
+        if code != 0 or not stopping:
+            log.error("worker %d exited with status %d; stopping the others", pid, code)
+            status = 1
+            stop_all()
+    log.info("HTTP server stopped")
+    return status
+
+
+def serve(server: HttpServer) -> None:
+    """Serve until SIGTERM/SIGINT, then finish the requests in flight and return."""
+    # stop() waits for requests in flight, so it cannot run inside the signal handler, which
+    # interrupts the thread it would wait for; it is joined below, before the store closes.
+    stopper = threading.Thread(target=server.stop, name="factbot-http-stop", daemon=True)
+
+    def stop_once() -> None:
+        if stopper.ident is None:
+            stopper.start()
+
+    _stop_on_signals(stop_once)
+    server.serve_forever()
+    if stopper.ident is not None:
+        stopper.join()
+
+
 def _stop_on_signals(stop: Callable[[], None]) -> None:
     def handler(signum: int, frame: object) -> None:
         log.info("received %s; shutting down", signal.Signals(signum).name)
@@ -205,15 +338,6 @@ def _stop_on_signals(stop: Callable[[], None]) -> None:
 
 def serve_http(app: App, core: Core, host: str, port: int, threads: int) -> None:
     server = HttpServer(wsgi_app(app, core), host=host, port=port, threads=threads)
-    # stop() waits for requests in flight, so it cannot run inside the signal handler, which
-    # interrupts the thread it would wait for; it is joined below before the store closes.
-    stopper = threading.Thread(target=server.stop, name="factbot-http-stop", daemon=True)
-
-    def stop_once() -> None:
-        if stopper.ident is None:
-            stopper.start()
-
-    _stop_on_signals(stop_once)
     log.info(
         "FactBot serving %d facts on %s%s (health: %s%s), %d threads",
         len(core.sheet.curated),
@@ -223,9 +347,7 @@ def serve_http(app: App, core: Core, host: str, port: int, threads: int) -> None
         HEALTH_PATH,
         threads,
     )
-    server.serve_forever()
-    if stopper.ident is not None:
-        stopper.join()
+    serve(server)
     log.info("HTTP server stopped")
 
 

@@ -108,9 +108,12 @@ def test_wsgi_application_names_missing_settings() -> None:
         wsgi.LazyApplication({}).build()
 
 
-def test_serve_http_end_to_end_as_a_process(mock_slack: MockSlack, tmp_path: Path) -> None:
-    """`python -m bot serve --http --port 0`: health, a signed /ask, a mention; SIGTERM stops
-    it cleanly; neither token appears in its output."""
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["one process", "2 workers"])
+def test_serve_http_end_to_end_as_a_process(
+    workers: list[str], mock_slack: MockSlack, tmp_path: Path
+) -> None:
+    """`python -m bot serve --http --port 0 [--workers 2]`: health, signed /ask, a mention;
+    SIGTERM stops it cleanly with every question recorded; no token in its output."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(ROOT),
@@ -120,7 +123,8 @@ def test_serve_http_end_to_end_as_a_process(mock_slack: MockSlack, tmp_path: Pat
         "FACTBOT_DB": str(tmp_path / "serve.db"),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
+        [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"]
+        + workers,
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -144,8 +148,9 @@ def test_serve_http_end_to_end_as_a_process(mock_slack: MockSlack, tmp_path: Pat
         url = re.search(r"on (http://127\.0\.0\.1:\d+)/slack/events", "".join(lines)).group(1)
         assert http("GET", f"{url}/healthz").json()["facts"] == len(Core().sheet.curated)
         slack = SlackClient(url)
-        reply = slack.command("how many countries got vaccines from china?")
-        assert reply.json()["response_type"] == "ephemeral"
+        for _ in range(4):
+            reply = slack.command("how many countries got vaccines from china?")
+            assert reply.json()["response_type"] == "ephemeral"
         assert slack.event(payload("event_app_mention.json")).status == 200
         assert [c.method for c in mock_slack.wait_for(1)] == ["chat.postMessage"]
         assert slack.command("x", secret="forged").status == 401
@@ -164,7 +169,7 @@ def test_serve_http_end_to_end_as_a_process(mock_slack: MockSlack, tmp_path: Pat
     assert code == 0, output
     assert BOT_TOKEN not in output and SECRET not in output
     with Store(tmp_path / "serve.db") as store:  # recorded off the reply path, kept at shutdown
-        assert store.outcome_counts()["answer"] == 2
+        assert store.outcome_counts()["answer"] == 5
 
 
 def test_tokens_are_not_logged_even_at_debug(
