@@ -87,8 +87,6 @@ class HttpServer:
             application,
             threads=threads,
             ident="factbot",
-            # a closed server is noticed within this many seconds
-            asyncore_loop_timeout=0.2,
             **where,
         )
         self._thread: threading.Thread | None = None

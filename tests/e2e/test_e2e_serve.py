@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import wsgiref.util
 from pathlib import Path
 
@@ -193,3 +194,13 @@ def test_tokens_are_not_logged_even_at_debug(
     assert mock_slack.made(), "a Web API call was made"
     assert BOT_TOKEN not in caplog.text and SECRET not in caplog.text
     assert repr(settings).count("xoxb") == 0
+
+
+def test_idle_http_server_uses_no_cpu() -> None:
+    """An idle server sleeps in select(): no busy loop burning a CPU between requests."""
+    with server.HttpServer(lambda environ, start_response: [], port=0, threads=2):
+        before = os.times()
+        time.sleep(0.5)
+        after = os.times()
+    used = (after.user - before.user) + (after.system - before.system)
+    assert used < 0.2
