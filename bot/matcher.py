@@ -149,6 +149,23 @@ STOPWORDS = frozenset(
         "thats",
         "theres",
         "whens",
+        # Prepositions and quantifiers that say how, not what.
+        "among",
+        "amongst",
+        "amid",
+        "across",
+        "during",
+        "within",
+        "throughout",
+        "per",
+        "via",
+        "upon",
+        "onto",
+        "toward",
+        "towards",
+        "whether",
+        "while",
+        "whilst",
     ]
 )
 KEEP_QUESTION_WORDS = frozenset({"who", "when", "where", "why", "many", "much"})
@@ -503,7 +520,9 @@ _QUESTION_KINDS = (
     ("count", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b")),
     ("amount", re.compile(r"\bvalue\b|\bcost\b|\bbudget\b|\bworth\b|\bprice\b")),
     ("size", re.compile(r"\bhow (big|large)\b|\bwhat size\b")),
-    ("time", re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bhow long\b")),
+    # "when" asks for a time only where it opens the question ("what was xi against when he
+    # spoke" asks what, not when).
+    ("time", re.compile(r"^(?:\w+ )?when\b|\b(what|which) (year|date|day|month)\b|\bhow long\b")),
     ("person", re.compile(r"\bwho\b|\bwhom\b")),
     ("which", re.compile(r"\b(which|what) \w+s\b")),
 )
@@ -515,21 +534,62 @@ _FOCUS = re.compile(
 )
 
 
+# Common verbs that follow a question's noun phrase without an "-ed" to show it.
+_VERBS = frozenset(
+    "came come comes went go goes took take takes made make makes gave give gives got get gets "
+    "saw see sees won win wins held hold holds sent send sends brought bring brings became "
+    "become becomes grew grow grows met meet meets paid pay pays showed show shows told tell "
+    "attend attends visit visits join joins sign signs exhibit exhibits participate participate "
+    "receive receives need needs use uses want wants plan plans kept keep keeps left lost felt "
+    "found built bought thought spent stood began begun ran wrote spoke chose rose fell led sold "
+    "is are was were has have had do does did will would can could should".split()
+)
+
+
 def focus_words(typed: list[str]) -> list[str]:
     """The words naming what a "how many" / "which" / "who is the" question is about.
 
     Those are what the answer must be about: a fact that gives a count of countries does not
     answer how many doses, however many other words it shares with the question.
     """
+    return focus_of(typed)[1]
+
+
+_DURATIONS = frozenset({"year", "month", "week", "day", "hour", "decade"})
+
+
+def focus_of(typed: list[str]) -> tuple[str, list[str]]:
+    """The focus words and how they are asked: "count" (how many), "which" or "person"."""
     m = _FOCUS.search(" ".join(typed))
     if not m:
-        return []
-    focus = []
+        return "", []
+    opener = m.group(0).split()[0]
+    kind = "which" if opener == "which" else "person" if opener == "who" else "count"
+    focus: list[str] = []
     for word in m.group(1).split():
         if word in STOPWORDS or word in KEEP_QUESTION_WORDS:
             break
+        # The noun phrase ends where its verb begins: "how many visitors came", "which
+        # countries signed".
+        if focus and (word in _VERBS or (len(word) > 4 and word.endswith(("ed", "ing")))):
+            break
         focus.append(word)
-    return focus
+    return kind, focus
+
+
+def counted_words(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]:
+    """What a fact gives a count of: the words right after its answer's numbers ("69
+    countries", "410,000 professional visitors") and the focus of its "how many" phrasings."""
+    found: set[str] = set()
+    tokens = words(fact.answer)
+    for i, tok in enumerate(tokens):
+        if _constraint_kind(_fold_token(tok)) in ("number", "year", "ordinal"):
+            found.update(normalise(" ".join(tokens[i + 1 : i + 5]), glossary))
+    for q in fact.questions:
+        kind, focus = focus_of(words(q))
+        if kind == "count":
+            found.update(normalise(" ".join(focus), glossary))
+    return frozenset(found)
 
 
 def question_kinds(text: str) -> frozenset[str]:
@@ -587,6 +647,28 @@ def _constraint_kind(tok: str) -> str:
     return ""
 
 
+# How often a word must occur in pyspellchecker's English frequency list to count as a real
+# word. Typos score 0 there ("profesional", "contries"); real words a sheet never uses score in
+# the hundreds at least ("mayor" 24461, "keynote" 1214, "canton" 122).
+COMMON_WORD_FREQUENCY = 100
+
+
+@functools.cache
+def _english_frequency():
+    from spellchecker import SpellChecker  # loaded on first need: about 0.2 s
+
+    return SpellChecker(language="en", distance=1).word_frequency
+
+
+def is_common_word(word: str) -> bool:
+    """Whether an English word list knows `word` well enough that it can't be a typo."""
+    return _english_frequency()[word] >= COMMON_WORD_FREQUENCY
+
+
+def _undoubled(word: str) -> str:
+    return re.sub(r"(.)\1", r"\1", word)
+
+
 def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -600,6 +682,7 @@ class _Entry:
     constraints: Constraints
     article_words: frozenset[str]
     kinds: frozenset[str]
+    counted: frozenset[str]
 
 
 class Matcher:
@@ -629,6 +712,7 @@ class Matcher:
                 constraints=constraints_of(vocab, raw),
                 article_words=article_words.get(fact.article, frozenset()) | frozenset(raw),
                 kinds=answer_kinds(fact),
+                counted=counted_words(fact, self.glossary),
             )
             index = len(self.entries)
             self.entries.append(entry)
@@ -660,6 +744,10 @@ class Matcher:
             options.update(self.delete_index.get(variant, ()))
         # Never mend a word into one the matcher ignores ("doses" is not a typo of "does").
         options = {o for o in options if o not in STOPWORDS}
+        # A common English word is what it says, not a typo: "mayor" is not "major". Spelling
+        # variants that differ by a doubled letter still meet ("travellers", "travelers").
+        if options and is_common_word(word):
+            options = {o for o in options if _undoubled(o) == _undoubled(word)}
         if not options:
             return word
         # Fewest edits first (a swap of neighbours counts as one: "theem" is "theme", not "three"),
@@ -686,7 +774,12 @@ class Matcher:
             return []
         wanted = constraints_of(tokens, typed)
         kinds = question_kinds(question)
-        focus = set(normalise(" ".join(focus_words(raw)), self.glossary))
+        focus_kind, focus_list = focus_of(raw)
+        focus = set(normalise(" ".join(focus_list), self.glossary))
+        # "How many X": X's head noun (its last word) must be what the fact counts.
+        head = normalise(focus_list[-1], self.glossary) if focus_kind == "count" and focus_list else []
+        if set(head) & _DURATIONS:  # "how many years since ...": a span, not a thing counted
+            head = []
         pool = self._pool(tokens, weights)
         total = sum(weights.values())
         query_text = " ".join(tokens)
@@ -695,7 +788,7 @@ class Matcher:
             entry = self.entries[index]
             if not self._satisfies(entry, wanted) or not kinds <= entry.kinds:
                 continue
-            if not focus <= entry.vocab:
+            if not focus <= entry.vocab or not set(head) <= entry.counted:
                 continue
             scored.append(
                 Candidate(entry.fact, self._score(entry, tokens, weights, total, query_text))
