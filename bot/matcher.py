@@ -535,15 +535,16 @@ _FOCUS = re.compile(
 
 
 # Common verbs that follow a question's noun phrase without an "-ed" to show it.
-_VERBS = frozenset(
+_VERB_LIST = (
     "came come comes went go goes took take takes made make makes gave give gives got get gets "
     "saw see sees won win wins held hold holds sent send sends brought bring brings became "
     "become becomes grew grow grows met meet meets paid pay pays showed show shows told tell "
     "attend attends visit visits join joins sign signs exhibit exhibits participate participate "
     "receive receives need needs use uses want wants plan plans kept keep keeps left lost felt "
     "found built bought thought spent stood began begun ran wrote spoke chose rose fell led sold "
-    "is are was were has have had do does did will would can could should".split()
+    "is are was were has have had do does did will would can could should"
 )
+_VERBS = frozenset(_VERB_LIST.split())
 
 
 def focus_words(typed: list[str]) -> list[str]:
@@ -777,7 +778,9 @@ class Matcher:
         focus_kind, focus_list = focus_of(raw)
         focus = set(normalise(" ".join(focus_list), self.glossary))
         # "How many X": X's head noun (its last word) must be what the fact counts.
-        head = normalise(focus_list[-1], self.glossary) if focus_kind == "count" and focus_list else []
+        head = (
+            normalise(focus_list[-1], self.glossary) if focus_kind == "count" and focus_list else []
+        )
         if set(head) & _DURATIONS:  # "how many years since ...": a span, not a thing counted
             head = []
         pool = self._pool(tokens, weights)
