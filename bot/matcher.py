@@ -439,14 +439,18 @@ def words(text: str) -> list[str]:
 
 
 class Glossary:
-    """Alias phrases mapped, both directions, onto one canonical token per group."""
+    """Alias phrases mapped, both directions, onto one canonical token per group.
+
+    Phrases match on folded words (stemmed, synonyms met), so an alias also matches its
+    inflections and everyday synonyms: "biggest companies" is "largest corporations".
+    """
 
     def __init__(self, groups: Iterable[Sequence[str]]) -> None:
         self.phrases: dict[tuple[str, ...], str] = {}
         for group in groups:
             canonical = "_".join(words(group[0]))
             for alias in group:
-                key = tuple(words(alias))
+                key = tuple(map(_soft_fold, words(alias)))
                 if key:
                     self.phrases.setdefault(key, canonical)
         self.longest = max((len(k) for k in self.phrases), default=0)
@@ -490,9 +494,18 @@ def synonyms() -> dict[str, str]:
 def normalise(text: str, glossary: Glossary | None = None) -> list[str]:
     """Content tokens: glossary applied, numbers and ordinals canonical, stopwords out, stemmed."""
     tokens = words(text)
-    if glossary is not None:
-        tokens = glossary.apply(tokens)
-    return [t for t in map(_fold_token, tokens) if t]
+    if glossary is None:
+        return [t for t in map(_fold_token, tokens) if t]
+    folded = glossary.apply([_soft_fold(t) for t in tokens])
+    return [t for t in folded if t and t[0] != "~"]
+
+
+def _soft_fold(tok: str) -> str:
+    """Like _fold_token, but a stopword is kept, marked with "~", for glossary phrases that
+    hold one ("Foreign Affairs Office of Beijing")."""
+    if tok in STOPWORDS and tok not in KEEP_QUESTION_WORDS:
+        return "~" + tok
+    return _fold_token(tok)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -704,6 +717,9 @@ class Matcher:
                 " ".join((fact.answer, fact.quote, " ".join(fact.tags))), self.glossary
             )
             vocab = frozenset(t for q in questions for t in q) | frozenset(body)
+            # The words inside alias phrases count too: "chinese national stand" still shares
+            # "chinese" and "stand" with a fact about the China Pavilion.
+            vocab |= frozenset(normalise(" ".join((*fact.questions, fact.answer))))
             raw = words(" ".join((*fact.questions, fact.answer, fact.quote)))
             entry = _Entry(
                 fact=fact,
