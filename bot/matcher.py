@@ -683,6 +683,21 @@ def _undoubled(word: str) -> str:
     return re.sub(r"(.)\1", r"\1", word)
 
 
+_YEARISH = re.compile(r"\b(?:19|20)\d\d\b")
+# "2018-2022": a span is pinned by where it starts; "the 2021 look back": the year a source was
+# written is not the year of what it reports.
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to)\s*(?:19|20)\d\d\b")
+_SOURCE_YEAR = re.compile(
+    r"\b(?:19|20)\d\d((?:\s+\w+){0,2}\s+(?:article|look[- ]back|piece|story|news story))\b",
+    re.IGNORECASE,
+)
+
+
+def constraint_text(text: str) -> str:
+    """Text with the years that pin nothing taken out: span ends and the years of sources."""
+    return _SOURCE_YEAR.sub(r"\1", _YEAR_RANGE.sub(r"\1", text))
+
+
 def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -726,7 +741,15 @@ class Matcher:
                 questions=questions,
                 question_text=[" ".join(q) for q in questions],
                 vocab=vocab,
-                constraints=constraints_of(vocab, raw),
+                constraints=constraints_of(
+                    normalise(
+                        constraint_text(
+                            " ".join((*fact.questions, fact.answer, " ".join(fact.tags)))
+                        ),
+                        self.glossary,
+                    ),
+                    raw,
+                ),
                 article_words=article_words.get(fact.article, frozenset()) | frozenset(raw),
                 kinds=answer_kinds(fact),
                 counted=counted_words(fact, self.glossary),
@@ -789,7 +812,12 @@ class Matcher:
         weights = {t: self.weight(t) for t in tokens}
         if not tokens:
             return []
-        wanted = constraints_of(tokens, typed)
+        wanted = constraints_of(
+            normalise(constraint_text(" ".join(raw)), self.glossary)
+            if _YEARISH.search(question)
+            else tokens,
+            typed,
+        )
         kinds = question_kinds(question)
         focus_kind, focus_list = focus_of(raw)
         focus = set(normalise(" ".join(focus_list), self.glossary))
