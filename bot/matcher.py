@@ -591,6 +591,38 @@ def focus_of(typed: list[str]) -> tuple[str, list[str]]:
     return kind, focus
 
 
+_NAMES_ASKED = re.compile(r"\b(?:what|which) (?:are|were) (?:the )?((?:[a-z0-9]+ ){0,2}[a-z0-9]+)")
+
+
+def named_words(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]:
+    """What a fact names, by its curated phrasings: "which countries ...", "what are the X"."""
+    found: set[str] = set()
+    for q in fact.questions:
+        typed = words(q)
+        kind, focus = focus_of(typed)
+        if kind == "which" and focus:
+            found.update(normalise(" ".join(focus), glossary)[-1:])
+        if m := _NAMES_ASKED.search(" ".join(typed)):
+            found.update(normalise(m.group(1), glossary))
+    return frozenset(found)
+
+
+def qualified_titles(fact: Fact, glossary: Glossary | None = None) -> dict[str, frozenset[str]]:
+    """Titles the answer only ever gives with a qualifier: {"director": {"deputy"}}."""
+    typed = words(fact.answer)
+    seen: dict[str, set[str]] = defaultdict(set)
+    bare: set[str] = set()
+    for prev, word in zip(["", *typed], typed, strict=False):
+        tok = _fold_token(word)
+        if not tok:
+            continue
+        if prev in _QUALIFIERS:
+            seen[tok].add(prev)
+        else:
+            bare.add(tok)
+    return {tok: frozenset(q) for tok, q in seen.items() if tok not in bare}
+
+
 def counted_words(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]:
     """What a fact gives a count of: the words right after its answer's numbers ("69
     countries", "410,000 professional visitors") and the focus of its "how many" phrasings."""
@@ -702,6 +734,35 @@ def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
+_QUALIFIERS = frozenset({"deputy", "vice", "assistant", "former", "acting"})
+
+
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """The thing a question asks about: its head noun and how it is asked."""
+
+    kind: str  # count | which | person
+    head: str  # folded head noun: "visitor" in "how many professional visitors"
+    plural: bool  # "which countries": names wanted, a count won't do
+    typed: frozenset[str]  # the question's words, for title qualifiers
+
+    def answered_by(self, entry: _Entry) -> bool:
+        if self.head not in entry.vocab:
+            return False
+        if self.kind == "count":
+            # "How many years since ...": a span, not a thing counted.
+            return self.head in _DURATIONS or self.head in entry.counted
+        if self.kind == "which" and self.plural:
+            # "Which countries": a fact that only says how many, or that "more countries"
+            # agree, does not name them; one curated to say which does.
+            return self.head in entry.named
+        if self.kind == "person":
+            # "Who is the director": not the deputy director.
+            needed = entry.qualified.get(self.head, frozenset())
+            return not needed or bool(needed & self.typed)
+        return True
+
+
 @dataclass(slots=True)
 class _Entry:
     fact: Fact
@@ -712,6 +773,8 @@ class _Entry:
     article_words: frozenset[str]
     kinds: frozenset[str]
     counted: frozenset[str]
+    named: frozenset[str]
+    qualified: dict[str, frozenset[str]]
 
 
 class Matcher:
@@ -753,6 +816,8 @@ class Matcher:
                 article_words=article_words.get(fact.article, frozenset()) | frozenset(raw),
                 kinds=answer_kinds(fact),
                 counted=counted_words(fact, self.glossary),
+                named=named_words(fact, self.glossary),
+                qualified=qualified_titles(fact, self.glossary),
             )
             index = len(self.entries)
             self.entries.append(entry)
@@ -819,14 +884,7 @@ class Matcher:
             typed,
         )
         kinds = question_kinds(question)
-        focus_kind, focus_list = focus_of(raw)
-        focus = set(normalise(" ".join(focus_list), self.glossary))
-        # "How many X": X's head noun (its last word) must be what the fact counts.
-        head = (
-            normalise(focus_list[-1], self.glossary) if focus_kind == "count" and focus_list else []
-        )
-        if set(head) & _DURATIONS:  # "how many years since ...": a span, not a thing counted
-            head = []
+        focus = self.focus(raw)
         pool = self._pool(tokens, weights)
         total = sum(weights.values())
         query_text = " ".join(tokens)
@@ -835,13 +893,23 @@ class Matcher:
             entry = self.entries[index]
             if not self._satisfies(entry, wanted) or not kinds <= entry.kinds:
                 continue
-            if not focus <= entry.vocab or not set(head) <= entry.counted:
+            if focus is not None and not focus.answered_by(entry):
                 continue
             scored.append(
                 Candidate(entry.fact, self._score(entry, tokens, weights, total, query_text))
             )
         scored.sort(key=lambda c: (-c.score, c.fact.id))
         return scored
+
+    def focus(self, raw: list[str]) -> Focus | None:
+        """What a "how many" / "which" / "who is the" question asks about, if it says."""
+        kind, phrase = focus_of(raw)
+        tokens = normalise(" ".join(phrase), self.glossary)
+        if not tokens:
+            return None
+        last = phrase[-1]
+        plural = kind == "which" and last.endswith("s") and not last.endswith("ss")
+        return Focus(kind, tokens[-1], plural, frozenset(words(" ".join(raw))))
 
     def _pool(self, tokens: list[str], weights: dict[str, float]) -> list[int]:
         """Facts sharing the query's rarest tokens: a short list to score in full.
