@@ -480,11 +480,23 @@ class Glossary:
 
 
 @functools.cache
+def _synonym_groups() -> tuple[tuple[str, ...], ...]:
+    path = Path(str(resources.files("bot"))) / "data" / "synonyms.yml"
+    return tuple(tuple(g) for g in yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def phrase_synonyms() -> tuple[tuple[str, ...], ...]:
+    """Synonym groups holding a phrase ("all-time high"): matched like glossary aliases."""
+    return tuple(g for g in _synonym_groups() if any(len(words(w)) > 1 for w in g))
+
+
+@functools.cache
 def synonyms() -> dict[str, str]:
     """Stemmed word -> stemmed head of its synonym group (bot/data/synonyms.yml)."""
-    path = Path(str(resources.files("bot"))) / "data" / "synonyms.yml"
     table: dict[str, str] = {}
-    for group in yaml.safe_load(path.read_text(encoding="utf-8")):
+    for group in _synonym_groups():
+        if any(len(words(w)) > 1 for w in group):
+            continue
         head = stem(group[0])
         for word in group:
             table.setdefault(stem(word), head)
@@ -537,6 +549,9 @@ _QUESTION_KINDS = (
     # spoke" asks what, not when).
     ("time", re.compile(r"^(?:\w+ )?when\b|\b(what|which) (year|date|day|month)\b|\bhow long\b")),
     ("person", re.compile(r"\bwho\b|\bwhom\b")),
+    # A comparison or a judgement ("is the CIIE a better event than the Canton Fair"): a fact
+    # answers one only when a curator phrased it so.
+    ("compare", re.compile(r"\b(better|worse)\b(?: \w+){0,3} than\b|\b(versus|vs)\b")),
     ("which", re.compile(r"\b(which|what) \w+s\b")),
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
@@ -782,7 +797,7 @@ class Matcher:
 
     def __init__(self, sheet: FactSheet) -> None:
         self.sheet = sheet
-        self.glossary = Glossary(sheet.glossary)
+        self.glossary = Glossary((*sheet.glossary, *phrase_synonyms()))
         article_words = {
             aid: frozenset(w for w in words(a.text) if w in PLACES)
             for aid, a in sheet.articles.items()

@@ -1,0 +1,112 @@
+"""The matcher's rules, each on a small sheet made for it (not the bundled one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.articles import Article
+from bot.factsheet import Fact, FactSheet
+from bot.matcher import Matcher, constraint_text, is_common_word
+
+TEXT = (
+    "The fair drew 500 exhibitors from 40 countries. Deputy director Ann Lee spoke in Lisbon. "
+    "Since 2018 the fair has been held five times (2018-2022), the 2021 article said."
+)
+
+
+def fact(fid: str, questions: list[str], answer: str) -> Fact:
+    return Fact(id=fid, questions=tuple(questions), answer=answer, quote="x", article="a")
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    article = Article("a", "A fair", False, "Outlet", dt.date(2023, 1, 1), None, TEXT, "a.txt")
+    facts = (
+        fact(
+            "exhibitors",
+            ["how many exhibitors came to the fair", "fair exhibitor count"],
+            "The fair drew 500 exhibitors from 40 countries.",
+        ),
+        fact(
+            "speaker",
+            ["who spoke at the fair", "fair speaker"],
+            "Ann Lee, deputy director of the fair office, spoke at the fair in Lisbon.",
+        ),
+        fact(
+            "history",
+            ["how often has the fair been held", "fair sessions since 2018"],
+            "According to the 2021 article, the fair has been held five times (2018-2022).",
+        ),
+        fact(
+            "theme",
+            ["what is the theme of the fair", "fair theme"],
+            'The theme of the fair is "Open Doors".',
+        ),
+    )
+    return Matcher(FactSheet(facts, (("Fortune Global 500", "biggest companies"),), {"a": article}))
+
+
+def outcome(matcher: Matcher, question: str) -> tuple[str, str | None]:
+    result = matcher.match(question)
+    fact_ = getattr(result, "fact", None)
+    return result.outcome, fact_.id if fact_ else None
+
+
+def test_how_many_needs_the_fact_to_count_that_thing(matcher):
+    """A fact that counts exhibitors and countries does not say how many fairs there were."""
+    assert outcome(matcher, "how many exhibitors came to the fair") == ("answer", "exhibitors")
+    assert outcome(matcher, "how many countries did exhibitors come from")[1] == "exhibitors"
+    assert outcome(matcher, "how many fairs did the exhibitors come to")[0] == "no_match"
+
+
+def test_which_with_a_plural_needs_names_not_a_count(matcher):
+    """'Which countries' is not answered by '40 countries'."""
+    assert outcome(matcher, "which countries did exhibitors come from")[0] == "no_match"
+
+
+def test_a_title_with_a_qualifier_is_not_the_title(matcher):
+    """'Who is the director' is not answered by the deputy director."""
+    assert outcome(matcher, "who is the deputy director of the fair office") == (
+        "answer",
+        "speaker",
+    )
+    assert outcome(matcher, "who is the director of the fair office")[0] == "no_match"
+
+
+def test_a_range_pins_its_start_and_a_source_year_pins_nothing(matcher):
+    """(2018-2022) is not about 2022 alone, and 'the 2021 article' is not about 2021."""
+    assert constraint_text("held (2018-2022), the 2021 article said").split() == (
+        ["held", "(2018),", "the", "article", "said"]
+    )
+    assert outcome(matcher, "how often has the fair been held since 2018")[1] == "history"
+    assert outcome(matcher, "how often was the fair held in 2022")[0] == "no_match"
+    assert outcome(matcher, "how often was the fair held in 2021")[0] == "no_match"
+
+
+def test_typo_repair_leaves_real_words_alone(matcher):
+    """'Theem' is a typo of 'theme'; 'mayor' is a word, not a typo of 'major'."""
+    assert is_common_word("mayor") and not is_common_word("theem")
+    assert matcher.correct("theem") == "theme"
+    assert matcher.correct("mayor") == "mayor"
+    assert outcome(matcher, "whats the theem of the fair") == ("answer", "theme")
+
+
+def test_when_asks_for_a_time_only_when_it_opens_the_question(matcher):
+    """'What ... when ...' asks what; 'when did' asks for a time, which no fact here gives."""
+    assert outcome(matcher, "what was the theme when the fair opened")[1] == "theme"
+    assert outcome(matcher, "when did the fair open")[0] == "no_match"
+
+
+def test_glossary_aliases_match_inflections_and_synonyms():
+    """'largest corporations' meets the alias 'biggest companies' through stems and synonyms."""
+    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
+    f = fact(
+        "f500", ["did fortune global 500 firms come"], "Fortune Global 500 firms came in force."
+    )
+    matcher = Matcher(
+        FactSheet((f,), (("Fortune Global 500", "biggest companies"),), {"a": article})
+    )
+    assert matcher.glossary.apply(["big", "company"]) == ["fortune_global_500"]
+    assert outcome(matcher, "did the largest corporations come")[1] == "f500"
