@@ -741,8 +741,26 @@ _SOURCE_YEAR = re.compile(
 
 
 def constraint_text(text: str) -> str:
-    """Text with the years that pin nothing taken out: span ends and the years of sources."""
+    """Text with the years that pin nothing taken out: span ends and the years of sources.
+
+    Items numbered in Roman numerals ("I. ...; II. ...") are read as ordinals, so "the first
+    part" finds a list of parts.
+    """
+    text = _ROMAN_ITEM.sub(lambda m: f"{_roman(m.group(1))}th ", text)
     return _SOURCE_YEAR.sub(r"\1", _YEAR_RANGE.sub(r"\1", text))
+
+
+_ROMAN_ITEM = re.compile(r"(?<![\w.])([IVX]{1,4})\. (?=[A-Z])")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(numeral: str) -> int:
+    total = 0
+    for i, ch in enumerate(numeral):
+        value = _ROMAN_VALUES[ch]
+        following = _ROMAN_VALUES[numeral[i + 1]] if i + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
 
 
 def _deletes(token: str) -> set[str]:

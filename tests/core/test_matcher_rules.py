@@ -110,3 +110,15 @@ def test_glossary_aliases_match_inflections_and_synonyms():
     )
     assert matcher.glossary.apply(["big", "company"]) == ["fortune_global_500"]
     assert outcome(matcher, "did the largest corporations come")[1] == "f500"
+
+
+def test_roman_numbered_items_are_ordinals():
+    """'The first part' finds a list numbered I., II., ...; a bare 'I' is not a numeral."""
+    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
+    parts = fact(
+        "parts", ["what are the parts of the report"], "I. Past; II. Present; III. Future."
+    )
+    matcher = Matcher(FactSheet((parts,), (), {"a": article}))
+    assert outcome(matcher, "what is the third part of the report")[1] == "parts"
+    assert outcome(matcher, "what is the fifth part of the report")[0] == "no_match"
+    assert "I think" in constraint_text("I think")
