@@ -431,11 +431,17 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens with Unicode folded, mentions removed, numbers joined ("3,400")."""
+    return list(_words(text))
+
+
+# Building an index reads each phrasing several times (tokens, kinds, focus, counts).
+@functools.lru_cache(maxsize=16_384)
+def _words(text: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", text)
     text = _MENTION.sub(" ", text)
     text = text.casefold().replace("’", "'").replace("‘", "'")
     text = text.replace("'s ", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    return [t.replace(",", "") for t in _TOKEN.findall(text)]
+    return tuple(t.replace(",", "") for t in _TOKEN.findall(text))
 
 
 class Glossary:
@@ -823,29 +829,30 @@ class Matcher:
         self.entries: list[_Entry] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for fact in sheet.curated:
-            questions = [normalise(q, self.glossary) for q in fact.questions]
-            body = normalise(
-                " ".join((fact.answer, fact.quote, " ".join(fact.tags))), self.glossary
-            )
-            vocab = frozenset(t for q in questions for t in q) | frozenset(body)
-            # The words inside alias phrases count too: "chinese national stand" still shares
-            # "chinese" and "stand" with a fact about the China Pavilion.
-            vocab |= frozenset(normalise(" ".join((*fact.questions, fact.answer))))
-            raw = words(" ".join((*fact.questions, fact.answer, fact.quote)))
+            # Each text is folded once; "plain" keeps the words inside alias phrases, so
+            # "chinese national stand" still shares "chinese" and "stand" with a fact about
+            # the China Pavilion.
+            texts = (*fact.questions, fact.answer, fact.quote, " ".join(fact.tags))
+            folded = [self._fold_both(t) for t in texts]
+            questions = [f[0] for f in folded[: len(fact.questions)]]
+            vocab = frozenset(t for f in folded for t in f[0])
+            vocab |= frozenset(t for f in folded[:-2] for t in f[1])
+            raw = words(" ".join(texts[:-1]))
+            constraint_tokens = [
+                t
+                for text, f in zip(texts[:-2] + texts[-1:], folded[:-2] + folded[-1:], strict=True)
+                for t in (
+                    f[0]
+                    if constraint_text(text) == text
+                    else self._fold_both(constraint_text(text))[0]
+                )
+            ]
             entry = _Entry(
                 fact=fact,
                 questions=questions,
                 question_text=[" ".join(q) for q in questions],
                 vocab=vocab,
-                constraints=constraints_of(
-                    normalise(
-                        constraint_text(
-                            " ".join((*fact.questions, fact.answer, " ".join(fact.tags)))
-                        ),
-                        self.glossary,
-                    ),
-                    raw,
-                ),
+                constraints=constraints_of(constraint_tokens, raw),
                 article_words=article_words.get(fact.article, frozenset()) | frozenset(raw),
                 kinds=answer_kinds(fact),
                 counted=counted_words(fact, self.glossary),
@@ -871,6 +878,15 @@ class Matcher:
                 if len(word) >= 4:
                     for variant in _deletes(word):
                         self.delete_index[variant].append(word)
+
+    def _fold_both(self, text: str) -> tuple[list[str], list[str]]:
+        """A text's tokens with the glossary applied, and without (see normalise)."""
+        soft = [_soft_fold(t) for t in words(text)]
+        glossed = self.glossary.apply(soft)
+        return (
+            [t for t in glossed if t and t[0] != "~"],
+            [t for t in soft if t and t[0] != "~"],
+        )
 
     # -- query side -------------------------------------------------------------------------
     def correct(self, word: str) -> str:
