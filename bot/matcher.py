@@ -822,8 +822,12 @@ class Matcher:
     def __init__(self, sheet: FactSheet) -> None:
         self.sheet = sheet
         self.glossary = Glossary((*sheet.glossary, *phrase_synonyms()))
+        # Named things (the sheet's glossary groups: CIIE, the Two Sessions, the BRI, ...).
+        # A question naming one that a fact's article never mentions asks about something else.
+        self.topics = frozenset("_".join(words(group[0])) for group in sheet.glossary if group)
         article_words = {
             aid: frozenset(w for w in words(a.text) if w in PLACES)
+            | frozenset(t for t in normalise(a.text, self.glossary) if t in self.topics)
             for aid, a in sheet.articles.items()
         }
         self.entries: list[_Entry] = []
@@ -934,6 +938,7 @@ class Matcher:
         )
         kinds = question_kinds(question)
         focus = self.focus(raw)
+        topics = [t for t in tokens if t in self.topics]
         pool = self._pool(tokens, weights)
         total = sum(weights.values())
         query_text = " ".join(tokens)
@@ -943,6 +948,8 @@ class Matcher:
             if not self._satisfies(entry, wanted) or not kinds <= entry.kinds:
                 continue
             if focus is not None and not focus.answered_by(entry):
+                continue
+            if not all(t in entry.vocab or t in entry.article_words for t in topics):
                 continue
             scored.append(
                 Candidate(entry.fact, self._score(entry, tokens, weights, total, query_text))

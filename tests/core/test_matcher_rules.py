@@ -122,3 +122,21 @@ def test_roman_numbered_items_are_ordinals():
     assert outcome(matcher, "what is the third part of the report")[1] == "parts"
     assert outcome(matcher, "what is the fifth part of the report")[0] == "no_match"
     assert "I think" in constraint_text("I think")
+
+
+def test_a_named_topic_the_article_never_mentions_is_a_constraint():
+    """'Countries at the expo' is not answered by a count of countries from an article on vaccines."""
+    expo = Article(
+        "a", "Expo", False, None, dt.date(2023, 1, 1), None, "The Import Expo opened.", "a"
+    )
+    jabs = Article("b", "Jabs", False, None, dt.date(2021, 1, 1), None, "Vaccines went out.", "b")
+    donations = Fact(
+        id="donations",
+        questions=("how many countries got vaccines",),
+        answer="Vaccines went to 69 countries.",
+        quote="x",
+        article="b",
+    )
+    matcher = Matcher(FactSheet((donations,), (("CIIE", "Import Expo"),), {"a": expo, "b": jabs}))
+    assert outcome(matcher, "how many countries got vaccines") == ("answer", "donations")
+    assert outcome(matcher, "how many countries got vaccines at the import expo")[0] == "no_match"
