@@ -581,6 +581,24 @@ _VERB_LIST = (
 _VERBS = frozenset(_VERB_LIST.split())
 
 
+_FIRST_VERBS = frozenset({"put", "set", "take", "open", "start", "appear", "propose", "announce"})
+
+
+def _adverbial_first(raw: list[str]) -> list[str]:
+    """ "Was first put forward", "did the ciie first take place": "first" before a verb says
+    when, like "initially"; it does not name the first edition."""
+    out = list(raw)
+    for i, word in enumerate(raw[:-1]):
+        following = raw[i + 1]
+        if word == "first" and (
+            following in _VERBS
+            or following in _FIRST_VERBS
+            or (len(following) > 4 and following.endswith("ed"))
+        ):
+            out[i] = "initially"
+    return out
+
+
 def focus_words(typed: list[str]) -> list[str]:
     """The words naming what a "how many" / "which" / "who is the" question is about.
 
@@ -925,7 +943,7 @@ class Matcher:
     def rank(self, question: str) -> list[Candidate]:
         """Candidates best first, constraint-violating facts removed."""
         typed = words(question)
-        raw = [self.correct(w) for w in typed]
+        raw = _adverbial_first([self.correct(w) for w in typed])
         tokens = list(dict.fromkeys(normalise(" ".join(raw), self.glossary)))
         weights = {t: self.weight(t) for t in tokens}
         if not tokens:

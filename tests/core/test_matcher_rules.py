@@ -140,3 +140,11 @@ def test_a_named_topic_the_article_never_mentions_is_a_constraint():
     matcher = Matcher(FactSheet((donations,), (("CIIE", "Import Expo"),), {"a": expo, "b": jabs}))
     assert outcome(matcher, "how many countries got vaccines") == ("answer", "donations")
     assert outcome(matcher, "how many countries got vaccines at the import expo")[0] == "no_match"
+
+
+def test_first_before_a_verb_is_not_an_edition():
+    """'Was first held' says when; 'the first fair' names an edition."""
+    from bot.matcher import _adverbial_first
+
+    assert _adverbial_first(["when", "was", "the", "fair", "first", "held"])[-2] == "initially"
+    assert _adverbial_first(["who", "spoke", "at", "the", "first", "fair"])[-2] == "first"
