@@ -139,8 +139,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot.matcher import DEFAULT_THRESHOLDS
 
     core = Core(args.facts, args.articles)
-    cases = load_cases(args.questions)
-    matcher = core._loaded.matcher
+    cases = [case for path in args.questions or [DEFAULT_QUESTIONS] for case in load_cases(path)]
+    matcher = core.matcher
     if args.calibrate:
         _, report = calibrate(matcher, cases)
     else:
@@ -182,7 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(run=cmd_build)
 
     ev = with_sheet(sub.add_parser("eval", help="accuracy and decline rate on a question set"))
-    ev.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    ev.add_argument(
+        "--questions",
+        type=Path,
+        action="append",
+        help="a question set (repeat to pool several; default tests/data/questions.yml)",
+    )
     ev.add_argument("--calibrate", action="store_true", help="search thresholds on the set")
     ev.set_defaults(run=cmd_eval)
 

@@ -55,6 +55,11 @@ class Core:
         return self._loaded.sheet
 
     @property
+    def matcher(self) -> Matcher:
+        """The matcher over the current sheet."""
+        return self._loaded.matcher
+
+    @property
     def loaded_at(self) -> dt.datetime:
         return self._loaded.loaded_at
 

@@ -582,6 +582,9 @@ _VERB_LIST = (
 _VERBS = frozenset(_VERB_LIST.split())
 
 
+_PREPOSITIONS = frozenset(
+    {"since", "after", "before", "until", "till", "like", "near", "over", "under", "around"}
+)
 _FIRST_VERBS = frozenset({"put", "set", "take", "open", "start", "appear", "propose", "announce"})
 
 
@@ -621,7 +624,7 @@ def focus_of(typed: list[str]) -> tuple[str, list[str]]:
     kind = "which" if opener == "which" else "person" if opener == "who" else "count"
     focus: list[str] = []
     for word in m.group(1).split():
-        if word in STOPWORDS or word in KEEP_QUESTION_WORDS:
+        if word in STOPWORDS or word in KEEP_QUESTION_WORDS or word in _PREPOSITIONS:
             break
         # The noun phrase ends where its verb begins: "how many visitors came", "which
         # countries signed".
@@ -667,10 +670,12 @@ def counted_words(fact: Fact, glossary: Glossary | None = None) -> frozenset[str
     """What a fact gives a count of: the words right after its answer's numbers ("69
     countries", "410,000 professional visitors") and the focus of its "how many" phrasings."""
     found: set[str] = set()
-    tokens = words(fact.answer)
+    # Folded with the glossary, so a number inside a name ("Fortune Global 500 companies")
+    # counts nothing.
+    tokens = normalise(fact.answer, glossary)
     for i, tok in enumerate(tokens):
-        if _constraint_kind(_fold_token(tok)) in ("number", "year", "ordinal"):
-            found.update(normalise(" ".join(tokens[i + 1 : i + 5]), glossary))
+        if _constraint_kind(tok) == "number":
+            found.update(tokens[i + 1 : i + 4])
     for q in fact.questions:
         kind, focus = focus_of(words(q))
         if kind == "count":

@@ -77,7 +77,7 @@ def test_asking_for_a_count_the_fact_does_not_give_is_declined(core):
 
 def test_question_set_holds_the_floor(core):
     """Accuracy and decline rate on tests/data/questions.yml stay above the recorded floor."""
-    report = evaluate(core._loaded.matcher, load_cases(QUESTIONS), DEFAULT_THRESHOLDS)
+    report = evaluate(core.matcher, load_cases(QUESTIONS), DEFAULT_THRESHOLDS)
     assert report.in_total >= 150 and report.out_total >= 60
     assert report.accuracy >= MIN_ACCURACY, report.misses
     assert report.decline_rate >= MIN_DECLINE_RATE, report.misses
