@@ -1,6 +1,8 @@
-"""Shared fixtures: the bundled core, built once per session."""
+"""Shared fixtures: the bundled core, built once per session, and a clean environment."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -11,3 +13,11 @@ from bot.core import Core
 def core() -> Core:
     """The bundled fact sheet and articles, loaded and validated."""
     return Core()
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Slack or FactBot settings, and no proxy, leak in from the machine running the tests."""
+    for name in list(os.environ):
+        if name.startswith(("SLACK_", "FACTBOT_")) or name.upper() in ("HTTP_PROXY", "HTTPS_PROXY"):
+            monkeypatch.delenv(name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,16 +28,7 @@ DAY = dt.date(2026, 3, 10)
 LONDON = ZoneInfo("Europe/London")
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SLACK_") or name.upper() in ("HTTP_PROXY", "HTTPS_PROXY"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(scope="module")
-def core() -> Core:
-    return Core()
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 class Clock:

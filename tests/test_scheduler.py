@@ -25,16 +25,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SLACK_") or name.upper() in ("HTTP_PROXY", "HTTPS_PROXY"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(scope="module")
-def core() -> Core:
-    return Core()
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 class StubClient:

@@ -25,18 +25,7 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("SLACK_") or name.upper() in ("HTTP_PROXY", "HTTPS_PROXY"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(scope="module")
-def core() -> Core:
-    return Core()
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture

@@ -1,14 +1,22 @@
 from pathlib import Path
 
+import pytest
+
 from bot.evaluation import evaluate, load_cases
 from bot.matcher import DEFAULT_THRESHOLDS, normalise
 
-QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "questions.yml"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
-# The floor the question set must hold; raise it when the matcher improves, never lower it
-# to make a change pass. Figures as measured: see `factbot eval`.
-MIN_ACCURACY = 0.87
-MIN_DECLINE_RATE = 0.86
+# The floor each question set must hold (in-scope accuracy, out-of-scope decline rate); raise
+# it when the matcher improves, never lower it to make a change pass. Figures as measured:
+# `factbot eval --questions tests/data/<set>.yml`. questions.yml is the working set; the
+# heldout sets were written blind from the articles, and heldout2.yml was never read while
+# tuning.
+FLOORS = {
+    "questions.yml": (0.92, 0.96),
+    "heldout.yml": (0.92, 0.88),
+    "heldout2.yml": (0.93, 0.92),
+}
 
 
 def test_normalise_folds_case_punctuation_plurals_and_ordinals():
@@ -75,12 +83,14 @@ def test_asking_for_a_count_the_fact_does_not_give_is_declined(core):
     )
 
 
-def test_question_set_holds_the_floor(core):
-    """Accuracy and decline rate on tests/data/questions.yml stay above the recorded floor."""
-    report = evaluate(core.matcher, load_cases(QUESTIONS), DEFAULT_THRESHOLDS)
-    assert report.in_total >= 150 and report.out_total >= 60
-    assert report.accuracy >= MIN_ACCURACY, report.misses
-    assert report.decline_rate >= MIN_DECLINE_RATE, report.misses
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_question_sets_hold_the_floor(core, name):
+    """Accuracy and decline rate on each question set stay above the recorded floor."""
+    min_accuracy, min_decline_rate = FLOORS[name]
+    report = evaluate(core.matcher, load_cases(DATA / name), DEFAULT_THRESHOLDS)
+    assert report.in_total >= 100 and report.out_total >= 50
+    assert report.accuracy >= min_accuracy, report.misses
+    assert report.decline_rate >= min_decline_rate, report.misses
 
 
 def test_what_a_count_is_of_must_be_in_the_fact(core):

@@ -118,11 +118,7 @@ class MockSlack:
         return [p for p in self.posts if p["channel"] == channel]
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith(("SLACK_", "FACTBOT_")) or name.upper() in ("HTTP_PROXY", "HTTPS_PROXY"):
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_env")
 
 
 @pytest.fixture
@@ -130,11 +126,6 @@ def slack() -> Iterator[MockSlack]:
     mock = MockSlack()
     yield mock
     mock.stop()
-
-
-@pytest.fixture(scope="module")
-def core() -> Core:
-    return Core()
 
 
 @pytest.fixture
