@@ -841,6 +841,12 @@ class _Entry:
     question_weights: list[float] = field(default_factory=list)  # idf total of each phrasing
 
 
+def _with_places(known: frozenset[str], raw: list[str]) -> frozenset[str]:
+    """An article's places and topics plus the fact's own places (shared when it adds none)."""
+    extra = {w for w in raw if w in PLACES} - known
+    return known | extra if extra else known
+
+
 class Matcher:
     """Answers questions from a sheet's curated facts."""
 
@@ -883,7 +889,7 @@ class Matcher:
                 question_text=[" ".join(q) for q in questions],
                 vocab=vocab,
                 constraints=constraints_of(constraint_tokens, raw),
-                article_words=article_words.get(fact.article, frozenset()) | frozenset(raw),
+                article_words=_with_places(article_words.get(fact.article, frozenset()), raw),
                 kinds=answer_kinds(fact),
                 counted=counted_words(fact, self.glossary),
                 named=named_words(fact, self.glossary),
