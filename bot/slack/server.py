@@ -28,6 +28,7 @@ from waitress.server import create_server
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError, SheetError
+from bot.matcher import is_common_word
 from bot.slack import background
 from bot.slack.app import create_app
 from bot.slack.recorder import QuestionRecorder
@@ -174,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(os.environ, HTTP_SETTINGS if args.http else SOCKET_SETTINGS)
         core = Core(settings.facts_path)
+        # Typo repair's word list loads on first need (~0.2 s): pay it before the first
+        # question, not during it (and before workers fork, so they share it).
+        is_common_word("factbot")
     except ConfigError as exc:
         print(f"factbot serve: {exc}", file=sys.stderr)
         return 2
