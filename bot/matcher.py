@@ -555,15 +555,33 @@ def _fold_token(tok: str) -> str:
 # by a plan "for 2025" unless a curator says so with a "when" phrasing.
 _QUESTION_KINDS = (
     ("count", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b")),
-    ("amount", re.compile(r"\bvalue\b|\bcost\b|\bbudget\b|\bworth\b|\bprice\b")),
+    (
+        "amount",
+        re.compile(
+            r"\bvalue\b|\bcost\b|\bbudget\b|\bworth\b|\bprice\b"
+            r"|\bhow much (money|is|are|was|were|did|does|do|will|has|have)\b"
+        ),
+    ),
     ("size", re.compile(r"\bhow (big|large)\b|\bwhat size\b")),
     # "when" asks for a time only where it opens the question ("what was xi against when he
     # spoke" asks what, not when).
-    ("time", re.compile(r"^(?:\w+ )?when\b|\b(what|which) (year|date|day|month)\b|\bhow long\b")),
+    (
+        "time",
+        re.compile(
+            r"^(?:\w+ )?when\b|\b(what|which) (year|date|day|month)\b|\bhow long\b|\bdates?\b"
+        ),
+    ),
+    # A day, not just a year: "what date did the first CIIE open" is not answered by "2018".
+    ("date", re.compile(r"\b(what|which) (date|day)\b|\bdates?\b|\bday of the week\b")),
     ("person", re.compile(r"\bwho\b|\bwhom\b")),
     # A comparison or a judgement ("is the CIIE a better event than the Canton Fair"): a fact
     # answers one only when a curator phrased it so.
-    ("compare", re.compile(r"\b(better|worse)\b(?: \w+){0,3} than\b|\b(versus|vs)\b")),
+    (
+        "compare",
+        re.compile(
+            r"\b(better|worse)\b(?: \w+){0,3} than\b|\b(versus|vs)\b|\b(more|less) \w+ than\b(?! ever)"
+        ),
+    ),
     ("which", re.compile(r"\b(which|what) \w+s\b")),
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
@@ -589,6 +607,11 @@ _VERBS = frozenset(_VERB_LIST.split())
 
 _PREPOSITIONS = frozenset(
     {"since", "after", "before", "until", "till", "like", "near", "over", "under", "around"}
+    # Adjectives after the noun: "how many pages long".
+    | {"long", "big", "large", "old", "tall", "wide", "high", "deep", "far"}
+)
+_CLASSIFIERS = frozenset(
+    {"group", "groups", "kind", "kinds", "type", "types", "sort", "sorts", "category", "categories"}
 )
 _FIRST_VERBS = frozenset({"put", "set", "take", "open", "start", "appear", "propose", "announce"})
 
@@ -619,7 +642,11 @@ def focus_of(typed: list[str]) -> tuple[str, list[str]]:
     opener = m.group(0).split()[0]
     kind = "which" if opener == "which" else "person" if opener == "who" else "count"
     focus: list[str] = []
-    for word in m.group(1).split():
+    phrase = m.group(1).split()
+    # "which groups of foreigners": the thing asked about is the foreigners.
+    if len(phrase) > 2 and phrase[0] in _CLASSIFIERS and phrase[1] == "of":
+        phrase = phrase[2:]
+    for word in phrase:
         if word in STOPWORDS or word in KEEP_QUESTION_WORDS or word in _PREPOSITIONS:
             break
         # The noun phrase ends where its verb begins: "how many visitors came", "which
@@ -698,7 +725,18 @@ def answer_kinds(fact: Fact) -> frozenset[str]:
         kinds |= {"count", "size"}
     if _NAME.search(fact.answer):
         kinds.add("person")
+    # Only an answer that gives a day answers "what date", however it was phrased.
+    kinds.discard("date")
+    if _DAY_DATE.search(fact.answer):
+        kinds.add("date")
     return frozenset(kinds)
+
+
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY_DATE = re.compile(
+    rf"\b{_MONTHS} \d{{1,2}}\b|\b\d{{1,2}} {_MONTHS}|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.articles import Article
 from bot.factsheet import Fact, FactSheet
-from bot.matcher import Matcher, constraint_text, is_common_word
+from bot.matcher import Matcher, constraint_text, is_common_word, words
 
 TEXT = (
     "The fair drew 500 exhibitors from 40 countries. Deputy director Ann Lee spoke in Lisbon. "
@@ -148,3 +148,23 @@ def test_first_before_a_verb_is_not_an_edition():
 
     assert _adverbial_first(["when", "was", "the", "fair", "first", "held"])[-2] == "initially"
     assert _adverbial_first(["who", "spoke", "at", "the", "first", "fair"])[-2] == "first"
+
+
+def test_a_date_needs_a_day_and_how_much_money_needs_an_amount():
+    """'What date' is not answered by a year; 'how much is X investing' not by a size."""
+    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
+    opened = fact("opened", ["when did the fair open"], "The fair opened in 2018 on 40 sq km.")
+    matcher = Matcher(FactSheet((opened,), (), {"a": article}))
+    assert outcome(matcher, "when did the fair open") == ("answer", "opened")
+    assert outcome(matcher, "what date did the fair open")[0] == "no_match"
+    assert outcome(matcher, "how much is the fair investing")[0] == "no_match"
+    dated = fact("dated", ["when did the fair open"], "The fair opened on Nov. 5, 2018.")
+    matcher = Matcher(FactSheet((dated,), (), {"a": article}))
+    assert outcome(matcher, "what date did the fair open") == ("answer", "dated")
+
+
+def test_comparisons_and_focus_phrasing(matcher):
+    """A judgement the sheet never makes is declined; 'how many pages long' is about pages."""
+    assert outcome(matcher, "is the fair more important than the theme")[0] == "no_match"
+    assert matcher.focus(words("how many pages long is the fair")).head == "page"
+    assert matcher.focus(words("which groups of countries came")).head == "country"
