@@ -172,6 +172,16 @@ STOPWORDS = frozenset(
         "whether",
         "while",
         "whilst",
+        # Everyone and everything: who or what, never which.
+        "everyone",
+        "everybody",
+        "anyone",
+        "anybody",
+        "someone",
+        "somebody",
+        "everything",
+        "anything",
+        "something",
     ]
 )
 KEEP_QUESTION_WORDS = frozenset({"who", "when", "where", "why", "many", "much"})
