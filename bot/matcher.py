@@ -1139,10 +1139,10 @@ def near_duplicate_questions(
             found.append((seen[key][0], seen[key][1], fact, q, True))
         seen.setdefault(key, (fact, q))
     keys = [k for _, _, k in items]
-    for i, key in enumerate(keys):
-        hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=None)
-        for _, _, j in hits:
-            if i < j and items[i][0].id != items[j][0].id and keys[i] != keys[j]:
-                a, b = items[i], items[j]
-                found.append((a[0], a[1], b[0], b[1], False))
+    # All pairs at once, in C (a sheet of 1,500 phrasings: about 2 million comparisons).
+    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=threshold)
+    for i, j in zip(*np.nonzero(np.triu(scores, k=1)), strict=True):
+        if items[i][0].id != items[j][0].id and keys[i] != keys[j]:
+            a, b = items[i], items[j]
+            found.append((a[0], a[1], b[0], b[1], False))
     return found
