@@ -368,6 +368,9 @@ class Thresholds:
     margin: float = 0.02
 
 
+# How far below the answer a fact may score and still be offered as related.
+RELATED_GAP = 0.3
+
 # Calibrated with `factbot eval --calibrate` on questions.yml and heldout.yml pooled, not per question.
 DEFAULT_THRESHOLDS = Thresholds()
 
@@ -1120,7 +1123,9 @@ def decide(question: str, ranked: Sequence[Candidate], thresholds: Thresholds) -
     best = ranked[0]
     close = tuple(c for c in ranked[:5] if best.score - c.score <= thresholds.margin)
     if best.score >= thresholds.answer and len(close) == 1:
-        return Answer(question, best.fact, best.score, tuple(ranked[1:4]))
+        # "Related" facts: only ones that matched nearly as well, not whatever came next.
+        related = tuple(c for c in ranked[1:4] if best.score - c.score <= RELATED_GAP)
+        return Answer(question, best.fact, best.score, related)
     if len(close) == 1:
         close = tuple(ranked[:3])
     return Ambiguous(question, close)

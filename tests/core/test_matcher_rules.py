@@ -168,3 +168,15 @@ def test_comparisons_and_focus_phrasing(matcher):
     assert outcome(matcher, "is the fair more important than the theme")[0] == "no_match"
     assert matcher.focus(words("how many pages long is the fair")).head == "page"
     assert matcher.focus(words("which groups of countries came")).head == "country"
+
+
+def test_related_facts_are_only_near_ones():
+    """An answer offers as related only facts that scored nearly as well."""
+    from bot.matcher import DEFAULT_THRESHOLDS, Candidate, decide
+
+    a, b, c = (fact(x, [f"question {x}"], f"Answer {x}.") for x in "abc")
+    result = decide(
+        "q", [Candidate(a, 0.9), Candidate(b, 0.8), Candidate(c, 0.4)], DEFAULT_THRESHOLDS
+    )
+    assert result.outcome == "answer"
+    assert [r.fact.id for r in result.alternatives] == ["b"]
