@@ -108,7 +108,7 @@ def calibrate(matcher: Matcher, cases: list[Case]) -> tuple[Thresholds, Report]:
     """Grid-search thresholds for the best balance: maximise the weaker of the two rates, then
     fewest wrong answers."""
     ranked = [matcher.rank(c.question) for c in cases]
-    best: tuple[tuple[float, float], Thresholds, Report] | None = None
+    best: tuple[tuple[float, int, float], Thresholds, Report] | None = None
     grid = [round(0.30 + 0.01 * i, 2) for i in range(60)]
     # Margins start at 0.02 by design: a near-tie is shown as "did you mean", not guessed (with
     # no margin the pooled sets gain a point of accuracy by answering near-ties, and one more

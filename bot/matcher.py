@@ -478,7 +478,6 @@ class Glossary:
                 key = tuple(map(_soft_fold, words(alias)))
                 if key:
                     self.phrases.setdefault(key, canonical)
-        self.longest = max((len(k) for k in self.phrases), default=0)
         self.starts: dict[str, int] = {}
         for key in self.phrases:
             self.starts[key[0]] = max(self.starts.get(key[0], 0), len(key))
@@ -510,9 +509,13 @@ def _synonym_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(g) for g in yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
+def _is_phrase_group(group: Sequence[str]) -> bool:
+    return any(len(words(w)) > 1 for w in group)
+
+
 def phrase_synonyms() -> tuple[tuple[str, ...], ...]:
     """Synonym groups holding a phrase ("all-time high"): matched like glossary aliases."""
-    return tuple(g for g in _synonym_groups() if any(len(words(w)) > 1 for w in g))
+    return tuple(g for g in _synonym_groups() if _is_phrase_group(g))
 
 
 @functools.cache
@@ -520,7 +523,7 @@ def synonyms() -> dict[str, str]:
     """Stemmed word -> stemmed head of its synonym group (bot/data/synonyms.yml)."""
     table: dict[str, str] = {}
     for group in _synonym_groups():
-        if any(len(words(w)) > 1 for w in group):
+        if _is_phrase_group(group):
             continue
         head = stem(group[0])
         for word in group:
@@ -530,11 +533,19 @@ def synonyms() -> dict[str, str]:
 
 def normalise(text: str, glossary: Glossary | None = None) -> list[str]:
     """Content tokens: glossary applied, numbers and ordinals canonical, stopwords out, stemmed."""
-    tokens = words(text)
     if glossary is None:
-        return [t for t in map(_fold_token, tokens) if t]
-    folded = glossary.apply([_soft_fold(t) for t in tokens])
-    return [t for t in folded if t and t[0] != "~"]
+        return [t for t in map(_fold_token, words(text)) if t]
+    return fold(text, glossary)[0]
+
+
+def fold(text: str, glossary: Glossary) -> tuple[list[str], list[str]]:
+    """A text's content tokens with the glossary applied, and without (the words inside its
+    alias phrases)."""
+    soft = [_soft_fold(t) for t in words(text)]
+    return (
+        [t for t in glossary.apply(soft) if t and t[0] != "~"],
+        [t for t in soft if t and t[0] != "~"],
+    )
 
 
 def _soft_fold(tok: str) -> str:
@@ -610,7 +621,7 @@ _VERB_LIST = (
     "came come comes went go goes took take takes made make makes gave give gives got get gets "
     "saw see sees won win wins held hold holds sent send sends brought bring brings became "
     "become becomes grew grow grows met meet meets paid pay pays showed show shows told tell "
-    "attend attends visit visits join joins sign signs exhibit exhibits participate participate "
+    "attend attends visit visits join joins sign signs exhibit exhibits participate participates "
     "receive receives need needs use uses want wants plan plans kept keep keeps left lost felt "
     "found built bought thought spent stood began begun ran wrote spoke chose rose fell led sold "
     "is are was were has have had do does did will would can could should"
@@ -686,7 +697,7 @@ def named_words(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]:
     return frozenset(found)
 
 
-def qualified_titles(fact: Fact, glossary: Glossary | None = None) -> dict[str, frozenset[str]]:
+def qualified_titles(fact: Fact) -> dict[str, frozenset[str]]:
     """Titles the answer only ever gives with a qualifier: {"director": {"deputy"}}."""
     typed = words(fact.answer)
     seen: dict[str, set[str]] = defaultdict(set)
@@ -807,7 +818,6 @@ def _undoubled(word: str) -> str:
     return re.sub(r"(.)\1", r"\1", word)
 
 
-_YEARISH = re.compile(r"\b(?:19|20)\d\d\b")
 # "2018-2022": a span is pinned by where it starts; "the 2021 look back": the year a source was
 # written is not the year of what it reports.
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to)\s*(?:19|20)\d\d\b")
@@ -916,19 +926,16 @@ class Matcher:
             # "chinese national stand" still shares "chinese" and "stand" with a fact about
             # the China Pavilion.
             texts = (*fact.questions, fact.answer, fact.quote, " ".join(fact.tags))
-            folded = [self._fold_both(t) for t in texts]
+            folded = [fold(t, self.glossary) for t in texts]
             questions = [f[0] for f in folded[: len(fact.questions)]]
             vocab = frozenset(t for f in folded for t in f[0])
             vocab |= frozenset(t for f in folded[:-2] for t in f[1])
             raw = words(" ".join(texts[:-1]))
+            # Constraints come from the phrasings, the answer and the tags (not the quote).
             constraint_tokens = [
                 t
                 for text, f in zip(texts[:-2] + texts[-1:], folded[:-2] + folded[-1:], strict=True)
-                for t in (
-                    f[0]
-                    if constraint_text(text) == text
-                    else self._fold_both(constraint_text(text))[0]
-                )
+                for t in self._constraint_tokens(text, f[0])
             ]
             entry = _Entry(
                 fact=fact,
@@ -940,7 +947,7 @@ class Matcher:
                 kinds=answer_kinds(fact),
                 counted=counted_words(fact, self.glossary),
                 named=named_words(fact, self.glossary),
-                qualified=qualified_titles(fact, self.glossary),
+                qualified=qualified_titles(fact),
             )
             index = len(self.entries)
             self.entries.append(entry)
@@ -973,14 +980,10 @@ class Matcher:
                     for variant in _deletes(word):
                         self.delete_index[variant].append(word)
 
-    def _fold_both(self, text: str) -> tuple[list[str], list[str]]:
-        """A text's tokens with the glossary applied, and without (see normalise)."""
-        soft = [_soft_fold(t) for t in words(text)]
-        glossed = self.glossary.apply(soft)
-        return (
-            [t for t in glossed if t and t[0] != "~"],
-            [t for t in soft if t and t[0] != "~"],
-        )
+    def _constraint_tokens(self, text: str, tokens: list[str]) -> list[str]:
+        """`tokens` (the text folded) with the years that pin nothing taken out."""
+        pinned = constraint_text(text)
+        return tokens if pinned == text else normalise(pinned, self.glossary)
 
     # -- query side -------------------------------------------------------------------------
     def correct(self, word: str) -> str:
@@ -1020,12 +1023,7 @@ class Matcher:
         weights = {t: self.weight(t) for t in tokens}
         if not tokens:
             return []
-        wanted = constraints_of(
-            normalise(constraint_text(" ".join(raw)), self.glossary)
-            if _YEARISH.search(question)
-            else tokens,
-            typed,
-        )
+        wanted = constraints_of(self._constraint_tokens(" ".join(raw), tokens), typed)
         kinds = question_kinds(question)
         focus = self.focus(raw)
         topics = [t for t in tokens if t in self.topics]
@@ -1055,7 +1053,7 @@ class Matcher:
             return None
         last = phrase[-1]
         plural = kind == "which" and last.endswith("s") and not last.endswith("ss")
-        return Focus(kind, tokens[-1], plural, frozenset(words(" ".join(raw))))
+        return Focus(kind, tokens[-1], plural, frozenset(raw))
 
     def _pool(self, tokens: list[str], weights: dict[str, float]) -> list[int]:
         """Facts sharing the query's rarest tokens: a short list to score in full.
