@@ -426,10 +426,17 @@ class NoMatch:
 Result = Answer | Ambiguous | NoMatch
 
 
+_DOUBLED_L = re.compile(r"^([^aeiouy]*[aeiouy]+[^aeiouy]+[aeiouy]+)ll((?:er|ers|ed|ing|or|ors)?)$")
+
+
 def stem(word: str) -> str:
     """A light suffix stripper: enough to meet plurals and tenses halfway, on both sides."""
     if len(word) <= 3 or word.isdigit():
         return word
+    # British and American spellings meet: "travellers" and "travelers", "fulfill" and
+    # "fulfil". Only after two syllables, so "called" and "seller" keep theirs.
+    if m := _DOUBLED_L.match(word):
+        word = f"{m.group(1)}l{m.group(2)}"
     for suffix, repl, min_len in (
         ("ies", "y", 5),
         ("sses", "ss", 5),
@@ -637,6 +644,9 @@ _PREPOSITIONS = frozenset(
 _CLASSIFIERS = frozenset(
     {"group", "groups", "kind", "kinds", "type", "types", "sort", "sorts", "category", "categories"}
 )
+_CLASS_WORDS = frozenset(
+    {"event", "thing", "step", "measure", "item", "area", "field", "sector", "move", "action"}
+)
 _FIRST_VERBS = frozenset({"put", "set", "take", "open", "start", "appear", "propose", "announce"})
 
 
@@ -691,7 +701,9 @@ def named_words(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]:
         typed = words(q)
         kind, focus = focus_of(typed)
         if kind == "which" and focus:
-            found.update(normalise(" ".join(focus), glossary)[-1:])
+            # The whole noun phrase: its end may be a verb no list knows ("which foreigners
+            # care"), and a question's head is one of its words either way.
+            found.update(normalise(" ".join(focus), glossary))
         if m := _NAMES_ASKED.search(" ".join(typed)):
             found.update(normalise(m.group(1), glossary))
     return frozenset(found)
@@ -863,19 +875,25 @@ class Focus:
 
     kind: str  # count | which | person
     head: str  # folded head noun: "visitor" in "how many professional visitors"
+    word: str  # its last word alone: "country" where the head is "developing_countries"
     plural: bool  # "which countries": names wanted, a count won't do
     typed: frozenset[str]  # the question's words, for title qualifiers
 
     def answered_by(self, entry: _Entry) -> bool:
-        if self.head not in entry.vocab:
+        if self.kind == "which" and self.word in _CLASS_WORDS:
+            # "Which sports events": a class word that a fact names only by its members (the
+            # Winter Olympics) leaves the choice to the question's other words.
+            return True
+        heads = {self.head, self.word} & entry.vocab
+        if not heads:
             return False
         if self.kind == "count":
             # "How many years since ...": a span, not a thing counted.
-            return self.head in _DURATIONS or self.head in entry.counted
+            return bool(heads & (_DURATIONS | entry.counted))
         if self.kind == "which" and self.plural:
             # "Which countries": a fact that only says how many, or that "more countries"
             # agree, does not name them; one curated to say which does.
-            return self.head in entry.named
+            return bool(heads & entry.named)
         if self.kind == "person":
             # "Who is the director": not the deputy director.
             needed = entry.qualified.get(self.head, frozenset())
@@ -1053,7 +1071,7 @@ class Matcher:
             return None
         last = phrase[-1]
         plural = kind == "which" and last.endswith("s") and not last.endswith("ss")
-        return Focus(kind, tokens[-1], plural, frozenset(raw))
+        return Focus(kind, tokens[-1], _fold_token(last) or tokens[-1], plural, frozenset(raw))
 
     def _pool(self, tokens: list[str], weights: dict[str, float]) -> list[int]:
         """Facts sharing the query's rarest tokens: a short list to score in full.

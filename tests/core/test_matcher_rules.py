@@ -66,6 +66,44 @@ def test_which_with_a_plural_needs_names_not_a_count(matcher):
     assert outcome(matcher, "which countries did exhibitors come from")[0] == "no_match"
 
 
+def test_which_names_a_class_or_a_compound_by_its_members():
+    """'Which sports events' is answered by a fact naming the games; 'which poorer countries'
+    by one naming countries; a verb the focus parser does not know still leaves the noun."""
+    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
+    games = fact(
+        "games",
+        ["what did ann lee say about the winter games", "ann lee winter games communication"],
+        "Ann Lee said the Winter Games events would improve international communication.",
+    )
+    aid = fact(
+        "aid",
+        ["which countries got aid", "aid recipients"],
+        "Aid went mostly to developing countries in Asia and Africa.",
+    )
+    waiting = fact(
+        "waiting",
+        ["which foreigners care about the timetable", "travel timetable"],
+        "Students and tourists watch the travel timetable.",
+    )
+    sheet = FactSheet(
+        (games, aid, waiting), (("developing countries", "poorer countries"),), {"a": article}
+    )
+    matcher = Matcher(sheet)
+    assert outcome(matcher, "which sports events did ann lee mention")[1] == "games"
+    assert outcome(matcher, "which poorer countries got aid")[1] == "aid"
+    assert outcome(matcher, "which foreigners watch the travel timetable")[1] == "waiting"
+    assert outcome(matcher, "which cities got aid")[0] == "no_match"
+
+
+def test_british_and_american_spellings_meet():
+    from bot.matcher import stem
+
+    assert stem("travellers") == stem("travelers")
+    assert stem("fulfill") == stem("fulfil")
+    assert stem("installed") == stem("install")
+    assert stem("called") == "call"
+
+
 def test_a_title_with_a_qualifier_is_not_the_title(matcher):
     """'Who is the director' is not answered by the deputy director."""
     assert outcome(matcher, "who is the deputy director of the fair office") == (
