@@ -563,6 +563,16 @@ def _soft_fold(tok: str) -> str:
     return _fold_token(tok)
 
 
+# "The previous white paper", "the next CIIE": an edition named relative to the one a fact is
+# about is another edition, so these are constraints like "sixth".
+_RELATIVE_EDITIONS = {
+    "previous": "#previous",
+    "prior": "#previous",
+    "preceding": "#previous",
+    "next": "#next",
+}
+
+
 @functools.lru_cache(maxsize=200_000)
 def _fold_token(tok: str) -> str:
     """One word's canonical form: numbers as digits, ordinals as #n, stem, synonym head; '' drops it."""
@@ -570,6 +580,8 @@ def _fold_token(tok: str) -> str:
         return _NUMBER_WORDS[tok]
     if tok in _ORDINAL_WORDS:
         return f"#{_ORDINAL_WORDS[tok]}"
+    if tok in _RELATIVE_EDITIONS:
+        return _RELATIVE_EDITIONS[tok]
     if m := _ORDINAL_DIGITS.match(tok):
         return f"#{int(m.group(1))}"
     if tok in STOPWORDS and tok not in KEEP_QUESTION_WORDS:
@@ -748,7 +760,7 @@ def question_kinds(text: str) -> frozenset[str]:
     return frozenset(kind for kind, pattern in _QUESTION_KINDS if pattern.search(folded))
 
 
-def answer_kinds(fact: Fact) -> frozenset[str]:
+def answer_kinds(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]:
     """The kinds of question a fact can answer."""
     asked = set()
     for q in fact.questions:
@@ -757,7 +769,11 @@ def answer_kinds(fact: Fact) -> frozenset[str]:
     # "Which ..." wants names, not a figure: a fact curated only for "how many" can't say which.
     if asked - {"count", "size", "amount"} or not asked:
         kinds.add("which")
-    if constraints_of(normalise(fact.answer)).numbers:
+    # "How many" wants a number: a fact curated for it whose answer has none ("the article
+    # gives no exact figure") does not answer it.
+    kinds.discard("count")
+    # Folded with the glossary, so "Fortune Global 500" is a name, not a figure.
+    if constraints_of(normalise(fact.answer, glossary)).numbers:
         kinds |= {"count", "size"}
     if _NAME.search(fact.answer):
         kinds.add("person")
@@ -962,7 +978,7 @@ class Matcher:
                 vocab=vocab,
                 constraints=constraints_of(constraint_tokens, raw),
                 article_words=_with_places(article_words.get(fact.article, frozenset()), raw),
-                kinds=answer_kinds(fact),
+                kinds=answer_kinds(fact, self.glossary),
                 counted=counted_words(fact, self.glossary),
                 named=named_words(fact, self.glossary),
                 qualified=qualified_titles(fact),

@@ -218,3 +218,20 @@ def test_related_facts_are_only_near_ones():
     )
     assert result.outcome == "answer"
     assert [r.fact.id for r in result.alternatives] == ["b"]
+
+
+def test_how_many_needs_a_number_and_previous_names_another_edition():
+    """A fact curated for 'how many' whose answer gives no figure does not answer it; 'the
+    previous report' is not the report a fact is about."""
+    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
+    record = fact(
+        "record",
+        ["how many big companies came to the fair", "big companies at the fair"],
+        "A record number of big companies came to the fair; the article gives no figure.",
+    )
+    report = fact("report", ["when was the fair report released"], "The report came out in 2021.")
+    matcher = Matcher(FactSheet((record, report), (), {"a": article}))
+    assert outcome(matcher, "did big companies come to the fair")[1] == "record"
+    assert outcome(matcher, "how many big companies came to the fair")[0] == "no_match"
+    assert outcome(matcher, "when was the fair report released")[1] == "report"
+    assert outcome(matcher, "when was the previous fair report released")[0] == "no_match"
