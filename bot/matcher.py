@@ -1071,7 +1071,11 @@ class Matcher:
                 continue
             if focus is not None and not focus.answered_by(entry):
                 continue
-            if not all(t in entry.vocab or t in entry.article_words for t in topics):
+            # A topic the fact itself doesn't name is fine when its article is about it, but not
+            # when the fact names only others ("who hosts the Canton Fair" vs the CIFTIS hosts).
+            own = entry.vocab & self.topics
+            loose = not own or not own.isdisjoint(topics)
+            if not all(t in entry.vocab or (loose and t in entry.article_words) for t in topics):
                 continue
             scored.append(
                 Candidate(entry.fact, self._score(entry, tokens, weights, total, query_text))

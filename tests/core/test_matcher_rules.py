@@ -235,3 +235,17 @@ def test_how_many_needs_a_number_and_previous_names_another_edition():
     assert outcome(matcher, "how many big companies came to the fair")[0] == "no_match"
     assert outcome(matcher, "when was the fair report released")[1] == "report"
     assert outcome(matcher, "when was the previous fair report released")[0] == "no_match"
+
+
+def test_a_topic_the_fact_does_not_name_is_out_when_it_names_another():
+    """The CIFTIS hosts don't answer 'who hosts the Canton Fair', though the article names both."""
+    text = "CIFTIS is hosted by the ministry. The Canton Fair and the CIIE are its sister fairs."
+    article = Article("a", "Fairs", False, None, dt.date(2023, 1, 1), None, text, "a.txt")
+    hosts = fact("hosts", ["who hosts ciftis", "ciftis host"], "The ministry hosts CIFTIS.")
+    general = fact("general", ["who hosts the fair"], "The ministry hosts the fair.")
+    glossary = (("CIFTIS", "services fair"), ("Canton Fair",), ("CIIE", "import expo"))
+    matcher = Matcher(FactSheet((hosts,), glossary, {"a": article}))
+    assert outcome(matcher, "who hosts the services fair") == ("answer", "hosts")
+    assert outcome(matcher, "who hosts the canton fair")[0] == "no_match"
+    matcher = Matcher(FactSheet((general,), glossary, {"a": article}))
+    assert outcome(matcher, "who hosts the canton fair") == ("answer", "general")
