@@ -77,6 +77,9 @@ STOPWORDS = frozenset(
         "had",
         "having",
         "what",
+        "ll",  # the rest of it'll, we've, they're
+        "ve",
+        "re",
         "which",
         "that",
         "this",
@@ -438,6 +441,7 @@ def stem(word: str) -> str:
     if m := _DOUBLED_L.match(word):
         word = f"{m.group(1)}l{m.group(2)}"
     for suffix, repl, min_len in (
+        ("ally", "al", 7),  # "internationally" is "international"
         ("ies", "y", 5),
         ("sses", "ss", 5),
         ("ing", "", 6),

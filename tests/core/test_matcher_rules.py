@@ -102,6 +102,14 @@ def test_british_and_american_spellings_meet():
     assert stem("fulfill") == stem("fulfil")
     assert stem("installed") == stem("install")
     assert stem("called") == "call"
+    assert stem("internationally") == stem("international")
+    from bot.matcher import Glossary, normalise, phrase_synonyms
+
+    glossary = Glossary(phrase_synonyms())
+    assert "ll" not in normalise("china says it'll apply it")
+    assert normalise("what does 1+8+N stand for", glossary)[-1] == "mean"
+    assert "debut" not in normalise("which premier spoke", glossary)
+    assert "debut" in normalise("its world premiere", glossary)
 
 
 def test_a_title_with_a_qualifier_is_not_the_title(matcher):
