@@ -77,9 +77,18 @@ STOPWORDS = frozenset(
         "had",
         "having",
         "what",
-        "ll",  # the rest of it'll, we've, they're
+        "ll",  # the rest of it'll, we've, they're, it'd, I'm, don't
         "ve",
         "re",
+        "d",
+        "m",
+        "don",
+        "didn",
+        "doesn",
+        "isn",
+        "wasn",
+        "aren",
+        "weren",
         "which",
         "that",
         "this",
@@ -432,6 +441,13 @@ Result = Answer | Ambiguous | NoMatch
 _DOUBLED_L = re.compile(r"^([^aeiouy]*[aeiouy]+[^aeiouy]+[aeiouy]+)ll((?:er|ers|ed|ing|or|ors)?)$")
 
 
+_BRITISH = (
+    (re.compile(r"is(ation|ations|e|ed|es|ing|er|ers)$"), r"iz\1"),
+    (re.compile(r"tre(s)?$"), r"ter\1"),
+    (re.compile(r"ogue(s)?$"), r"og\1"),
+)
+
+
 def stem(word: str) -> str:
     """A light suffix stripper: enough to meet plurals and tenses halfway, on both sides."""
     if len(word) <= 3 or word.isdigit():
@@ -440,6 +456,11 @@ def stem(word: str) -> str:
     # "fulfil". Only after two syllables, so "called" and "seller" keep theirs.
     if m := _DOUBLED_L.match(word):
         word = f"{m.group(1)}l{m.group(2)}"
+    # "organisation"/"organization", "centre"/"center", "dialogue"/"dialog". ("-our" is left
+    # alone: "honour" meeting "honor" cost two declined near misses and mended no question.)
+    if len(word) >= 6:
+        for pattern, repl in _BRITISH:
+            word = pattern.sub(repl, word)
     for suffix, repl, min_len in (
         ("ally", "al", 7),  # "internationally" is "international"
         ("ies", "y", 5),
@@ -1031,8 +1052,9 @@ class Matcher:
         options: set[str] = set(self.delete_index.get(word, ()))
         for variant in _deletes(word):
             options.update(self.delete_index.get(variant, ()))
-        # Never mend a word into one the matcher ignores ("doses" is not a typo of "does").
-        options = {o for o in options if o not in STOPWORDS}
+        # Never mend a word into one the matcher ignores ("doses" is not a typo of "does"), nor
+        # by two edits ("regs" is not "rest", though both lose a letter to "res").
+        options = {o for o in options if o not in STOPWORDS and OSA.distance(word, o) <= 1}
         # A common English word is what it says, not a typo: "mayor" is not "major". Spelling
         # variants that differ by a doubled letter still meet ("travellers", "travelers").
         if options and is_common_word(word):

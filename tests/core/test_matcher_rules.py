@@ -103,10 +103,13 @@ def test_british_and_american_spellings_meet():
     assert stem("installed") == stem("install")
     assert stem("called") == "call"
     assert stem("internationally") == stem("international")
+    assert stem("organisation") == stem("organization")
+    assert stem("centre") == stem("center")
     from bot.matcher import Glossary, normalise, phrase_synonyms
 
     glossary = Glossary(phrase_synonyms())
-    assert "ll" not in normalise("china says it'll apply it")
+    assert normalise("china it'll, they'd, we don't") == ["china"]
+    assert normalise("govt regs") == normalise("government regulation")
     assert normalise("what does 1+8+N stand for", glossary)[-1] == "mean"
     assert "debut" not in normalise("which premier spoke", glossary)
     assert "debut" in normalise("its world premiere", glossary)
@@ -136,6 +139,9 @@ def test_typo_repair_leaves_real_words_alone(matcher):
     assert is_common_word("mayor") and not is_common_word("theem")
     assert matcher.correct("theem") == "theme"
     assert matcher.correct("mayor") == "mayor"
+    # One edit only: "dorx" and "door" both lose a letter to "dor", but are two edits apart.
+    assert matcher.correct("doorx") == "doors"
+    assert matcher.correct("dorx") == "dorx"
     assert outcome(matcher, "whats the theem of the fair") == ("answer", "theme")
 
 
