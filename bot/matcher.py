@@ -651,7 +651,17 @@ _QUESTION_KINDS = (
         ),
     ),
     ("which", re.compile(r"\b(which|what) \w+s\b")),
+    # A definition: "what does 1+8+N stand for", "what did that mean" (not "what does X mean
+    # for Y", which asks about effects).
+    (
+        "meaning",
+        re.compile(
+            r"\bwhat (?:does|do|did|is) (?:\S+ ){0,12}(?:mean|stand for|stands for)(?: actually)?$"
+            r"|\bmeaning of\b|\bshort for\b"
+        ),
+    ),
 )
+_DEFINES = re.compile(r"\b(means|meant|stands for|stood for|refers to|short for)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 
 
@@ -802,6 +812,8 @@ def answer_kinds(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]
         kinds |= {"count", "size"}
     if _NAME.search(fact.answer):
         kinds.add("person")
+    if _DEFINES.search(fact.answer):
+        kinds.add("meaning")
     # Only an answer that gives a day answers "what date", however it was phrased.
     kinds.discard("date")
     if _DAY_DATE.search(fact.answer):

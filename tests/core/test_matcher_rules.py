@@ -263,3 +263,21 @@ def test_a_topic_the_fact_does_not_name_is_out_when_it_names_another():
     assert outcome(matcher, "who hosts the canton fair")[0] == "no_match"
     matcher = Matcher(FactSheet((general,), glossary, {"a": article}))
     assert outcome(matcher, "who hosts the canton fair") == ("answer", "general")
+
+
+def test_what_x_stands_for_needs_a_definition():
+    """A fact that names the '1+8+N' mode without saying what it stands for doesn't answer that."""
+    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
+    mode = fact(
+        "mode", ["what mode did the fair use", "fair 1+8+N mode"], "The fair used a 1+8+N mode."
+    )
+    name = fact("name", ["what does ciftis stand for"], "CIFTIS is the services fair.")
+    defined = fact("defined", ["fair expo acronym"], "The acronym FE stands for Fair Expo.")
+    matcher = Matcher(FactSheet((mode, name, defined), (), {"a": article}))
+    assert outcome(matcher, "what mode did the fair use") == ("answer", "mode")
+    assert (
+        outcome(matcher, "what does the 1+8+N mode of the fair actually stand for")[0] == "no_match"
+    )
+    assert outcome(matcher, "what does ciftis stand for") == ("answer", "name")
+    assert outcome(matcher, "what does the fair expo acronym stand for") == ("answer", "defined")
+    assert outcome(matcher, "what does the 1+8+N mode mean for the fair") == ("answer", "mode")
