@@ -375,8 +375,8 @@ class Thresholds:
     "did you mean"; margin: how close a runner-up must be to make the best one uncertain.
     """
 
-    answer: float = 0.42
-    ambiguous: float = 0.42
+    answer: float = 0.45
+    ambiguous: float = 0.45
     margin: float = 0.02
 
 
