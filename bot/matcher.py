@@ -692,7 +692,21 @@ _CLASSIFIERS = frozenset(
     {"group", "groups", "kind", "kinds", "type", "types", "sort", "sorts", "category", "categories"}
 )
 _CLASS_WORDS = frozenset(
-    {"event", "thing", "step", "measure", "item", "area", "field", "sector", "move", "action"}
+    {
+        "event",
+        "thing",
+        "step",
+        "measure",
+        "item",
+        "area",
+        "field",
+        "sector",
+        "move",
+        "action",
+        "push",
+        "effort",
+        "drive",
+    }
 )
 _FIRST_VERBS = frozenset({"put", "set", "take", "open", "start", "appear", "propose", "announce"})
 
@@ -899,7 +913,15 @@ def constraint_text(text: str) -> str:
     part" finds a list of parts.
     """
     text = _ROMAN_ITEM.sub(lambda m: f"{_roman(m.group(1))}th ", text)
+    text = _OTHER_COUNT.sub("other", text)
     return _SOURCE_YEAR.sub(r"\1", _YEAR_RANGE.sub(r"\1", text))
+
+
+# "The other two events": a count worked out from the fact's own ("three platforms"), not one
+# the fact must state.
+_OTHER_COUNT = re.compile(
+    r"\bother (?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE
+)
 
 
 _ROMAN_ITEM = re.compile(r"(?<![\w.])([IVX]{1,4})\. (?=[A-Z])")

@@ -90,6 +90,7 @@ def test_which_names_a_class_or_a_compound_by_its_members():
     )
     matcher = Matcher(sheet)
     assert outcome(matcher, "which sports events did ann lee mention")[1] == "games"
+    assert outcome(matcher, "which communication push did ann lee mention")[1] == "games"
     assert outcome(matcher, "which poorer countries got aid")[1] == "aid"
     assert outcome(matcher, "which foreigners watch the travel timetable")[1] == "waiting"
     assert outcome(matcher, "which cities got aid")[0] == "no_match"
@@ -174,6 +175,8 @@ def test_roman_numbered_items_are_ordinals():
     assert outcome(matcher, "what is the third part of the report")[1] == "parts"
     assert outcome(matcher, "what is the fifth part of the report")[0] == "no_match"
     assert "I think" in constraint_text("I think")
+    # "The other two": worked out from the fact's own count, not stated by it.
+    assert "two" not in constraint_text("which other two fairs make up the big three")
 
 
 def test_a_named_topic_the_article_never_mentions_is_a_constraint():
