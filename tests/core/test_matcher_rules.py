@@ -114,6 +114,9 @@ def test_british_and_american_spellings_meet():
     assert normalise("what does 1+8+N stand for", glossary)[-1] == "mean"
     assert "debut" not in normalise("which premier spoke", glossary)
     assert "debut" in normalise("its world premiere", glossary)
+    assert normalise("what made it one of a kind", glossary) == normalise(
+        "what makes it unique", glossary
+    )
 
 
 def test_a_title_with_a_qualifier_is_not_the_title(matcher):
