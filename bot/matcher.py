@@ -77,6 +77,9 @@ STOPWORDS = frozenset(
         "had",
         "having",
         "what",
+        "else",
+        "everyone",
+        "everybody",
         "ll",  # the rest of it'll, we've, they're, it'd, I'm, don't
         "ve",
         "re",
