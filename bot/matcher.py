@@ -451,6 +451,9 @@ _BRITISH = (
 )
 
 
+_DOUBLED_END = re.compile(r"([b-df-hj-km-np-rtv-y])\1$")  # not ll, ss, zz
+
+
 def stem(word: str) -> str:
     """A light suffix stripper: enough to meet plurals and tenses halfway, on both sides."""
     if len(word) <= 3 or word.isdigit():
@@ -475,6 +478,9 @@ def stem(word: str) -> str:
     ):
         if word.endswith(suffix) and len(word) >= min_len and not word.endswith("ss"):
             word = word[: -len(suffix)] + repl
+            # "pinning", "planned": the consonant doubled before the ending goes with it.
+            if suffix in ("ing", "ed") and _DOUBLED_END.search(word):
+                word = word[:-1]
             break
     if word.endswith("e") and len(word) > 4:
         word = word[:-1]

@@ -103,6 +103,7 @@ def test_british_and_american_spellings_meet():
     assert stem("fulfill") == stem("fulfil")
     assert stem("installed") == stem("install")
     assert stem("called") == "call"
+    assert stem("pinning") == stem("pin") and stem("planned") == stem("plan")
     assert stem("internationally") == stem("international")
     assert stem("organisation") == stem("organization")
     assert stem("centre") == stem("center")
