@@ -78,6 +78,11 @@ STOPWORDS = frozenset(
         "having",
         "what",
         "else",
+        "actually",  # fillers
+        "really",
+        "basically",
+        "literally",
+        "just",
         "everyone",
         "everybody",
         "ll",  # the rest of it'll, we've, they're, it'd, I'm, don't
@@ -660,6 +665,14 @@ _QUESTION_KINDS = (
         ),
     ),
     ("which", re.compile(r"\b(which|what) \w+s\b")),
+    # The bot's own opinion: it has none; a fact answers only when a curator phrased it so.
+    (
+        "opinion",
+        re.compile(
+            r"\b(?:do|did|would) you (?:think|reckon|believe|feel|expect)\b"
+            r"|\bin your (?:opinion|view)\b|\byour (?:opinion|view|take)\b|\bwhat do you make of\b"
+        ),
+    ),
     # A definition: "what does 1+8+N stand for", "what did that mean" (not "what does X mean
     # for Y", which asks about effects).
     (
