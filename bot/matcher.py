@@ -8,9 +8,8 @@ A wrong confident answer is the worst outcome, so scoring is built to decline:
   not words: a fact that names a different year/edition/number, or whose article never names
   the place or topic, is not a candidate at all (the 2019 CIIE is not the 2023 one);
 - so is what the question asks for: its kind (how many, when, who, a comparison, a definition,
-  the bot's opinion) and its
-  focus ("how many X" needs a fact that counts X, "which countries" one that names them,
-  "who is the director" is not the deputy director).
+  the bot's opinion) and its focus ("how many X" needs a fact that counts X, "which countries"
+  one that names them, "who is the director" is not the deputy director).
 Candidates come from an inverted index (numpy posting lists, central facts first, a budget of
 postings per question); about 25 are scored in full. Thresholds were calibrated with
 `factbot eval --calibrate` on tests/data/questions.yml and tests/data/heldout.yml pooled.
