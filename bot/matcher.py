@@ -78,6 +78,17 @@ STOPWORDS = frozenset(
         "having",
         "what",
         "else",
+        "quick",  # Slack chatter
+        "q",
+        "hey",
+        "hi",
+        "hello",
+        "pls",
+        "please",
+        "thanks",
+        "thx",
+        "fyi",
+        "btw",
         "actually",  # fillers
         "really",
         "basically",
