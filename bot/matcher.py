@@ -647,7 +647,14 @@ def _fold_token(tok: str) -> str:
 # an answer does not make it answer "when": "when will phase two be finished" is not answered
 # by a plan "for 2025" unless a curator says so with a "when" phrasing.
 _QUESTION_KINDS = (
-    ("count", re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bcount\b")),
+    # "What was the number of ..." asks for a count; "did the number of ... go up" does not.
+    (
+        "count",
+        re.compile(
+            r"\bhow (many|much)\b|\bcount\b"
+            r"|^(?!(?:did|does|do|is|was|are|were|has|have|will|can)\b).*\bnumber of\b"
+        ),
+    ),
     (
         "amount",
         re.compile(

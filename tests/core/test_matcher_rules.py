@@ -256,6 +256,8 @@ def test_how_many_needs_a_number_and_previous_names_another_edition():
     matcher = Matcher(FactSheet((record, report), (), {"a": article}))
     assert outcome(matcher, "did big companies come to the fair")[1] == "record"
     assert outcome(matcher, "how many big companies came to the fair")[0] == "no_match"
+    # A yes/no question about "the number of" asks whether it changed, not for a count.
+    assert outcome(matcher, "did the number of big companies at the fair go up")[1] == "record"
     assert outcome(matcher, "when was the fair report released")[1] == "report"
     assert outcome(matcher, "when was the previous fair report released")[0] == "no_match"
 
