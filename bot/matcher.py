@@ -683,6 +683,11 @@ _QUESTION_KINDS = (
         ),
     ),
     ("which", re.compile(r"\b(which|what) \w+s\b")),
+    # A share: "what share of aid goes to Africa" wants a percentage or a fraction.
+    (
+        "share",
+        re.compile(r"\bwhat (?:share|percentage|proportion|percent|fraction)\b|\bhow much of\b"),
+    ),
     # The bot's own opinion: it has none; a fact answers only when a curator phrased it so.
     (
         "opinion",
@@ -700,6 +705,9 @@ _QUESTION_KINDS = (
             r"|\bmeaning of\b|\bshort for\b"
         ),
     ),
+)
+_SHARE = re.compile(
+    r"\d\s?%|\bper ?cent\b|\b(?:half|third|quarter|two-thirds|three-quarters)\b", re.IGNORECASE
 )
 _DEFINES = re.compile(r"\b(means|meant|stands for|stood for|refers to|short for)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
@@ -866,6 +874,8 @@ def answer_kinds(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]
         kinds |= {"count", "size"}
     if _NAME.search(fact.answer):
         kinds.add("person")
+    if _SHARE.search(fact.answer):
+        kinds.add("share")
     if _DEFINES.search(fact.answer):
         kinds.add("meaning")
     # Only an answer that gives a day answers "what date", however it was phrased.

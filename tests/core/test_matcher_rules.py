@@ -292,3 +292,17 @@ def test_what_x_stands_for_needs_a_definition():
     assert outcome(matcher, "what does ciftis stand for") == ("answer", "name")
     assert outcome(matcher, "what does the fair expo acronym stand for") == ("answer", "defined")
     assert outcome(matcher, "what does the 1+8+N mode mean for the fair") == ("answer", "mode")
+
+
+def test_what_share_needs_a_percentage_or_fraction():
+    """'What share of aid goes to Africa' is not answered by 'mostly Asia and Africa'."""
+    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
+    mostly = fact(
+        "mostly", ["where does the aid go", "aid recipients"], "Aid goes mostly to Africa."
+    )
+    matcher = Matcher(FactSheet((mostly,), (), {"a": article}))
+    assert outcome(matcher, "does the aid go to africa") == ("answer", "mostly")
+    assert outcome(matcher, "what share of the aid goes to africa")[0] == "no_match"
+    half = fact("half", ["where does the aid go"], "Half of the aid goes to Africa.")
+    matcher = Matcher(FactSheet((half,), (), {"a": article}))
+    assert outcome(matcher, "what share of the aid goes to africa") == ("answer", "half")
