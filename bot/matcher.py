@@ -683,6 +683,11 @@ _QUESTION_KINDS = (
         ),
     ),
     ("which", re.compile(r"\b(which|what) \w+s\b")),
+    # A ranking among several: "which of the three fairs draws the most exhibitors".
+    (
+        "superlative",
+        re.compile(r"\bwhich of\b.*\b(?:most|least|fewest|biggest|largest|smallest)\b"),
+    ),
     # A share: "what share of aid goes to Africa" wants a percentage or a fraction.
     (
         "share",
@@ -706,6 +711,7 @@ _QUESTION_KINDS = (
         ),
     ),
 )
+_SUPERLATIVE = re.compile(r"\b(?:most|least|fewest|biggest|largest|smallest|top)\b", re.IGNORECASE)
 _SHARE = re.compile(
     r"\d\s?%|\bper ?cent\b|\b(?:half|third|quarter|two-thirds|three-quarters)\b", re.IGNORECASE
 )
@@ -874,6 +880,8 @@ def answer_kinds(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]
         kinds |= {"count", "size"}
     if _NAME.search(fact.answer):
         kinds.add("person")
+    if _SUPERLATIVE.search(fact.answer):
+        kinds.add("superlative")
     if _SHARE.search(fact.answer):
         kinds.add("share")
     if _DEFINES.search(fact.answer):

@@ -294,8 +294,9 @@ def test_what_x_stands_for_needs_a_definition():
     assert outcome(matcher, "what does the 1+8+N mode mean for the fair") == ("answer", "mode")
 
 
-def test_what_share_needs_a_percentage_or_fraction():
-    """'What share of aid goes to Africa' is not answered by 'mostly Asia and Africa'."""
+def test_what_share_or_which_most_needs_a_figure_or_a_ranking():
+    """'What share of aid goes to Africa' is not answered by 'mostly Africa', nor 'which gets
+    the most'."""
     article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
     mostly = fact(
         "mostly", ["where does the aid go", "aid recipients"], "Aid goes mostly to Africa."
@@ -303,6 +304,11 @@ def test_what_share_needs_a_percentage_or_fraction():
     matcher = Matcher(FactSheet((mostly,), (), {"a": article}))
     assert outcome(matcher, "does the aid go to africa") == ("answer", "mostly")
     assert outcome(matcher, "what share of the aid goes to africa")[0] == "no_match"
+    # "Which of ... the most" asks for a ranking the fact must make.
+    assert outcome(matcher, "which of the aid recipients gets the most")[0] == "no_match"
     half = fact("half", ["where does the aid go"], "Half of the aid goes to Africa.")
     matcher = Matcher(FactSheet((half,), (), {"a": article}))
     assert outcome(matcher, "what share of the aid goes to africa") == ("answer", "half")
+    top = fact("top", ["aid recipients"], "Africa gets the most aid.")
+    matcher = Matcher(FactSheet((top,), (), {"a": article}))
+    assert outcome(matcher, "which of the aid recipients gets the most") == ("answer", "top")
