@@ -78,6 +78,9 @@ STOPWORDS = frozenset(
         "having",
         "what",
         "else",
+        "roughly",
+        "approximately",
+        "approx",
         "quick",  # Slack chatter
         "q",
         "hey",
@@ -680,6 +683,7 @@ _QUESTION_KINDS = (
         "compare",
         re.compile(
             r"\b(better|worse)\b(?: \w+){0,3} than\b|\b(versus|vs)\b|\b(more|less) \w+ than\b(?! ever)"
+            r"|\b(bigger|larger|smaller|older|newer|busier|stronger|weaker) than\b"
         ),
     ),
     ("which", re.compile(r"\b(which|what) \w+s\b")),

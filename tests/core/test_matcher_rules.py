@@ -225,6 +225,7 @@ def test_a_date_needs_a_day_and_how_much_money_needs_an_amount():
 def test_comparisons_and_focus_phrasing(matcher):
     """A judgement the sheet never makes is declined; 'how many pages long' is about pages."""
     assert outcome(matcher, "is the fair more important than the theme")[0] == "no_match"
+    assert outcome(matcher, "is the fair bigger than the theme")[0] == "no_match"
     assert outcome(matcher, "what is the theme of the fair") == ("answer", "theme")
     assert outcome(matcher, "do you think the theme of the fair really works")[0] == "no_match"
     assert matcher.focus(words("how many pages long is the fair")).head == "page"
