@@ -724,7 +724,7 @@ _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 
 
 _FOCUS = re.compile(
-    r"\b(?:how many|how much|number of|which|who (?:is|was|are|were) (?:the )?)\s*((?:[a-z0-9]+\s*){1,3})"
+    r"\b(?:how many|how much|number of|which|who (?:is|was|are|were) (?:the )?)\s*((?:[a-z0-9]+\s*){1,4})"
 )
 
 
@@ -1015,8 +1015,11 @@ class Focus:
     word: str  # its last word alone: "country" where the head is "developing_countries"
     plural: bool  # "which countries": names wanted, a count won't do
     typed: frozenset[str]  # the question's words, for title qualifiers
+    named: frozenset[str] = frozenset()  # named things qualifying it: "Fortune 500" companies
 
     def answered_by(self, entry: _Entry) -> bool:
+        if not self.named <= entry.vocab:
+            return False
         if self.kind == "which" and self.word in _CLASS_WORDS:
             # "Which sports events": a class word that a fact names only by its members (the
             # Winter Olympics) leaves the choice to the question's other words.
@@ -1213,7 +1216,12 @@ class Matcher:
             return None
         last = phrase[-1]
         plural = kind == "which" and last.endswith("s") and not last.endswith("ss")
-        return Focus(kind, tokens[-1], _fold_token(last) or tokens[-1], plural, frozenset(raw))
+        # A general phrase ("poorer countries") may also be met by its last word; a named
+        # thing ("Fortune Global 500 companies") may not.
+        head = tokens[-1]
+        word = head if head in self.topics else _fold_token(last) or head
+        named = frozenset(t for t in tokens[:-1] if t in self.topics)
+        return Focus(kind, head, word, plural, frozenset(raw), named)
 
     def _pool(self, tokens: list[str], weights: dict[str, float]) -> list[int]:
         """Facts sharing the query's rarest tokens: a short list to score in full.
