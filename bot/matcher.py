@@ -633,6 +633,8 @@ def _fold_token(tok: str) -> str:
         return _NUMBER_WORDS[tok]
     if tok in _ORDINAL_WORDS:
         return f"#{_ORDINAL_WORDS[tok]}"
+    if tok == "lastitem":
+        return "#last"
     if tok in _RELATIVE_EDITIONS:
         return _RELATIVE_EDITIONS[tok]
     if m := _ORDINAL_DIGITS.match(tok):
@@ -974,9 +976,19 @@ def constraint_text(text: str) -> str:
     Items numbered in Roman numerals ("I. ...; II. ...") are read as ordinals, so "the first
     part" finds a list of parts.
     """
+    if len(_ROMAN_ITEM.findall(text)) >= 2:
+        text += " lastitem"  # a numbered list has a last item
     text = _ROMAN_ITEM.sub(lambda m: f"{_roman(m.group(1))}th ", text)
+    text = _LAST_ITEM.sub(r"lastitem \1", text)
     text = _OTHER_COUNT.sub("other", text)
     return _SOURCE_YEAR.sub(r"\1", _YEAR_RANGE.sub(r"\1", text))
+
+
+# "The last part", "the final chapter": the last of a numbered list, an ordinal ("last year" is
+# not).
+_LAST_ITEM = re.compile(
+    r"\b(?:last|final) (part|section|chapter|item|point|pillar|principle)s?\b", re.IGNORECASE
+)
 
 
 # "The other two events": a count worked out from the fact's own ("three platforms"), not one

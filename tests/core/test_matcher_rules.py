@@ -183,6 +183,8 @@ def test_roman_numbered_items_are_ordinals():
     matcher = Matcher(FactSheet((parts,), (), {"a": article}))
     assert outcome(matcher, "what is the third part of the report")[1] == "parts"
     assert outcome(matcher, "what is the fifth part of the report")[0] == "no_match"
+    assert outcome(matcher, "what is the last part of the report") == ("answer", "parts")
+    assert "lastitem" not in constraint_text("what did the report say last year")
     assert "I think" in constraint_text("I think")
     # "The other two": worked out from the fact's own count, not stated by it.
     assert "two" not in constraint_text("which other two fairs make up the big three")
