@@ -786,6 +786,10 @@ def _adverbial_first(raw: list[str]) -> list[str]:
     return out
 
 
+_PHASE_VERBS = frozenset(
+    "open opened opens close closed closes end ended ends finish finished conclude concluded "
+    "start started starts begin began launch launched".split()
+)
 _DURATIONS = frozenset({"year", "month", "week", "day", "hour", "decade"})
 
 
@@ -1198,6 +1202,13 @@ class Matcher:
         kinds = question_kinds(question)
         focus = self.focus(raw)
         topics = [t for t in tokens if t in self.topics]
+        # "When did the sixth CIIE close": the event's phase is what is asked; a fact that
+        # dates its opening, or a letter, does not say when it closed.
+        phase = (
+            _fold_token(raw[-1])
+            if kinds & {"time", "date"} and raw and raw[-1] in _PHASE_VERBS
+            else ""
+        )
         pool = self._pool(tokens, weights)
         total = sum(weights.values())
         query_text = " ".join(tokens)
@@ -1205,6 +1216,8 @@ class Matcher:
         for index in pool:
             entry = self.entries[index]
             if not self._satisfies(entry, wanted) or not kinds <= entry.kinds:
+                continue
+            if phase and phase not in entry.vocab:
                 continue
             if focus is not None and not focus.answered_by(entry):
                 continue

@@ -223,6 +223,8 @@ def test_a_date_needs_a_day_and_how_much_money_needs_an_amount():
     matcher = Matcher(FactSheet((opened,), (), {"a": article}))
     assert outcome(matcher, "when did the fair open") == ("answer", "opened")
     assert outcome(matcher, "what date did the fair open")[0] == "no_match"
+    # When it opened is not when it closed.
+    assert outcome(matcher, "when did the fair close")[0] == "no_match"
     assert outcome(matcher, "how much is the fair investing")[0] == "no_match"
     dated = fact("dated", ["when did the fair open"], "The fair opened on Nov. 5, 2018.")
     matcher = Matcher(FactSheet((dated,), (), {"a": article}))
