@@ -787,8 +787,28 @@ def _adverbial_first(raw: list[str]) -> list[str]:
 
 
 _PHASE_VERBS = frozenset(
-    "open opened opens close closed closes end ended ends finish finished conclude concluded "
-    "start started starts begin began launch launched".split()
+    [
+        "open",
+        "opened",
+        "opens",
+        "close",
+        "closed",
+        "closes",
+        "end",
+        "ended",
+        "ends",
+        "finish",
+        "finished",
+        "conclude",
+        "concluded",
+        "start",
+        "started",
+        "starts",
+        "begin",
+        "began",
+        "launch",
+        "launched",
+    ]
 )
 _DURATIONS = frozenset({"year", "month", "week", "day", "hour", "decade"})
 
