@@ -1005,6 +1005,7 @@ def constraint_text(text: str) -> str:
     text = _ROMAN_ITEM.sub(lambda m: f"{_roman(m.group(1))}th ", text)
     text = _LAST_ITEM.sub(r"lastitem \1", text)
     text = _OTHER_COUNT.sub("other", text)
+    text = _SPAN_ADJECTIVE.sub("", text)
     return _SOURCE_YEAR.sub(r"\1", _YEAR_RANGE.sub(r"\1", text))
 
 
@@ -1012,6 +1013,13 @@ def constraint_text(text: str) -> str:
 # not).
 _LAST_ITEM = re.compile(
     r"\b(?:last|final) (part|section|chapter|item|point|pillar|principle)s?\b", re.IGNORECASE
+)
+
+
+# "Beijing's five-year plan": a kind of plan, not a count the fact must state.
+_SPAN_ADJECTIVE = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)[- ](?:year|month|day)[- ](?=plan|program|programme|strategy)",
+    re.IGNORECASE,
 )
 
 

@@ -188,6 +188,8 @@ def test_roman_numbered_items_are_ordinals():
     assert "I think" in constraint_text("I think")
     # "The other two": worked out from the fact's own count, not stated by it.
     assert "two" not in constraint_text("which other two fairs make up the big three")
+    # "A five-year plan" is a kind of plan, not a count.
+    assert "five" not in constraint_text("who released the five-year plan")
 
 
 def test_a_named_topic_the_article_never_mentions_is_a_constraint():
