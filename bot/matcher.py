@@ -78,6 +78,7 @@ STOPWORDS = frozenset(
         "having",
         "what",
         "else",
+        "such",
         "roughly",
         "approximately",
         "approx",
