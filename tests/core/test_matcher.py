@@ -13,12 +13,13 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 # heldout sets were written blind from the articles, and heldout2.yml was never read while
 # tuning.
 FLOORS = {
-    "questions.yml": (0.94, 0.95),
+    "questions.yml": (0.95, 0.97),
     "heldout.yml": (0.97, 0.92),
-    "heldout2.yml": (0.95, 0.92),
+    "heldout2.yml": (0.96, 0.94),
     "heldout3.yml": (0.96, 0.94),
     "heldout4.yml": (0.96, 0.94),
     "heldout5.yml": (0.92, 0.98),
+    "heldout6.yml": (0.93, 0.98),
 }
 
 
@@ -91,7 +92,7 @@ def test_question_sets_hold_the_floor(core, name):
     """Accuracy and decline rate on each question set stay above the recorded floor."""
     min_accuracy, min_decline_rate = FLOORS[name]
     report = evaluate(core.matcher, load_cases(DATA / name), DEFAULT_THRESHOLDS)
-    assert report.in_total >= 99 and report.out_total >= 50
+    assert report.in_total >= 100 and report.out_total >= 50
     assert report.accuracy >= min_accuracy, report.misses
     assert report.decline_rate >= min_decline_rate, report.misses
 
