@@ -403,6 +403,12 @@ class Thresholds:
     margin: float = 0.02
 
 
+# Two facts from different articles this close, for a question that names no year or edition,
+# are the same thing reported twice (the negative list in 2021 and in 2023): ask which. By design,
+# not calibrated: on the question sets it turns three wrong answers into questions, and two right
+# ones too.
+ERA_MARGIN = 0.05
+
 # How far below the answer a fact may score and still be offered as related.
 RELATED_GAP = 0.3
 
@@ -1336,12 +1342,27 @@ class Matcher:
         return round(BLEND[0] * fact_cover + BLEND[1] * best_overlap + BLEND[2] * fuzzy_score, 4)
 
 
+def _names_an_era(question: str) -> bool:
+    wanted = constraints_of(normalise(constraint_text(question)))
+    return bool(wanted.years or wanted.ordinals)
+
+
 def decide(question: str, ranked: Sequence[Candidate], thresholds: Thresholds) -> Result:
     """Turn ranked candidates into an outcome."""
     if not ranked or ranked[0].score < thresholds.ambiguous:
         return NoMatch(question, tuple(ranked[:3]))
     best = ranked[0]
     close = tuple(c for c in ranked[:5] if best.score - c.score <= thresholds.margin)
+    if len(close) == 1 and len(ranked) > 1:
+        # The same thing reported in two articles (the negative list in 2021 and in 2023): a
+        # question that names no year or edition gets both to choose from, not a guess.
+        runner = ranked[1]
+        if (
+            runner.fact.article != best.fact.article
+            and best.score - runner.score <= ERA_MARGIN
+            and not _names_an_era(question)
+        ):
+            close = (best, runner)
     if best.score >= thresholds.answer and len(close) == 1:
         # "Related" facts: only ones that matched nearly as well, not whatever came next.
         related = tuple(c for c in ranked[1:4] if best.score - c.score <= RELATED_GAP)

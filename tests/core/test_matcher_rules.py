@@ -326,3 +326,21 @@ def test_what_share_or_which_most_needs_a_figure_or_a_ranking():
     top = fact("top", ["aid recipients"], "Africa gets the most aid.")
     matcher = Matcher(FactSheet((top,), (), {"a": article}))
     assert outcome(matcher, "which of the aid recipients gets the most") == ("answer", "top")
+
+
+def test_the_same_thing_in_two_articles_is_asked_about_unless_a_year_is_named():
+    """The negative list in 2021 and in 2023: with no year named, both are offered."""
+    from bot.matcher import DEFAULT_THRESHOLDS, Candidate, decide
+
+    old = fact("old", ["negative list 2021"], "In 2021 China said it would shorten the list.")
+    new = Fact(id="new", questions=("negative list 2023",), answer="x", quote="x", article="b")
+    same = fact("same", ["negative list too"], "The list, again.")
+    ranked = [Candidate(old, 0.80), Candidate(new, 0.77)]
+    result = decide("what will china do with the negative list", ranked, DEFAULT_THRESHOLDS)
+    assert result.outcome == "ambiguous"
+    assert {c.fact.id for c in result.candidates} == {"old", "new"}
+    named = decide("what will china do with the negative list in 2021", ranked, DEFAULT_THRESHOLDS)
+    assert (named.outcome, named.fact.id) == ("answer", "old")
+    # From the same article, a clear winner is answered.
+    ranked = [Candidate(old, 0.80), Candidate(same, 0.77)]
+    assert decide("what about the negative list", ranked, DEFAULT_THRESHOLDS).outcome == "answer"
