@@ -98,8 +98,6 @@ STOPWORDS = frozenset(
         "basically",
         "literally",
         "just",
-        "everyone",
-        "everybody",
         "ll",  # the rest of it'll, we've, they're, it'd, I'm, don't
         "ve",
         "re",

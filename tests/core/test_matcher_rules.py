@@ -20,6 +20,15 @@ def fact(fid: str, questions: list[str], answer: str) -> Fact:
     return Fact(id=fid, questions=tuple(questions), answer=answer, quote="x", article="a")
 
 
+def sheet_matcher(*facts: Fact, glossary=()) -> Matcher:
+    """A matcher over `facts`, all from one article holding TEXT."""
+    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
+    return Matcher(FactSheet(facts, glossary, {"a": article}))
+
+
+F500 = (("Fortune Global 500", "biggest companies"),)
+
+
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     article = Article("a", "A fair", False, "Outlet", dt.date(2023, 1, 1), None, TEXT, "a.txt")
@@ -45,7 +54,7 @@ def matcher() -> Matcher:
             'The theme of the fair is "Open Doors".',
         ),
     )
-    return Matcher(FactSheet(facts, (("Fortune Global 500", "biggest companies"),), {"a": article}))
+    return Matcher(FactSheet(facts, F500, {"a": article}))
 
 
 def outcome(matcher: Matcher, question: str) -> tuple[str, str | None]:
@@ -69,7 +78,6 @@ def test_which_with_a_plural_needs_names_not_a_count(matcher):
 def test_which_names_a_class_or_a_compound_by_its_members():
     """'Which sports events' is answered by a fact naming the games; 'which poorer countries'
     by one naming countries; a verb the focus parser does not know still leaves the noun."""
-    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
     games = fact(
         "games",
         ["what did ann lee say about the winter games", "ann lee winter games communication"],
@@ -85,8 +93,7 @@ def test_which_names_a_class_or_a_compound_by_its_members():
         ["which foreigners care about the timetable", "travel timetable"],
         "Students and tourists watch the travel timetable.",
     )
-    sheet = FactSheet((games, aid, waiting), (), {"a": article})
-    matcher = Matcher(sheet)
+    matcher = sheet_matcher(games, aid, waiting)
     assert outcome(matcher, "which sports events did ann lee mention")[1] == "games"
     assert outcome(matcher, "which communication push did ann lee mention")[1] == "games"
     assert outcome(matcher, "which poorer countries got aid")[1] == "aid"
@@ -156,31 +163,25 @@ def test_when_asks_for_a_time_only_when_it_opens_the_question(matcher):
 
 def test_glossary_aliases_match_inflections_and_synonyms():
     """'largest corporations' meets the alias 'biggest companies' through stems and synonyms."""
-    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
     f = fact(
         "f500", ["did fortune global 500 firms come"], "Fortune Global 500 firms came in force."
     )
-    matcher = Matcher(
-        FactSheet((f,), (("Fortune Global 500", "biggest companies"),), {"a": article})
-    )
+    matcher = sheet_matcher(f, glossary=F500)
     assert matcher.glossary.apply(["big", "company"]) == ["fortune_global_500"]
     assert outcome(matcher, "did the largest corporations come")[1] == "f500"
     # A count of firms is not a count of Fortune Global 500 firms.
     firms = fact("firms", ["how many firms came"], "500 firms came.")
-    matcher = Matcher(
-        FactSheet((firms,), (("Fortune Global 500", "biggest companies"),), {"a": article})
-    )
+    matcher = sheet_matcher(firms, glossary=F500)
     assert outcome(matcher, "how many firms came") == ("answer", "firms")
     assert outcome(matcher, "how many fortune global 500 firms came")[0] == "no_match"
 
 
 def test_roman_numbered_items_are_ordinals():
     """'The first part' finds a list numbered I., II., ...; a bare 'I' is not a numeral."""
-    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
     parts = fact(
         "parts", ["what are the parts of the report"], "I. Past; II. Present; III. Future."
     )
-    matcher = Matcher(FactSheet((parts,), (), {"a": article}))
+    matcher = sheet_matcher(parts)
     assert outcome(matcher, "what is the third part of the report")[1] == "parts"
     assert outcome(matcher, "what is the fifth part of the report")[0] == "no_match"
     assert outcome(matcher, "what is the last part of the report") == ("answer", "parts")
@@ -220,16 +221,15 @@ def test_first_before_a_verb_is_not_an_edition():
 
 def test_a_date_needs_a_day_and_how_much_money_needs_an_amount():
     """'What date' is not answered by a year; 'how much is X investing' not by a size."""
-    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
     opened = fact("opened", ["when did the fair open"], "The fair opened in 2018 on 40 sq km.")
-    matcher = Matcher(FactSheet((opened,), (), {"a": article}))
+    matcher = sheet_matcher(opened)
     assert outcome(matcher, "when did the fair open") == ("answer", "opened")
     assert outcome(matcher, "what date did the fair open")[0] == "no_match"
     # When it opened is not when it closed.
     assert outcome(matcher, "when did the fair close")[0] == "no_match"
     assert outcome(matcher, "how much is the fair investing")[0] == "no_match"
     dated = fact("dated", ["when did the fair open"], "The fair opened on Nov. 5, 2018.")
-    matcher = Matcher(FactSheet((dated,), (), {"a": article}))
+    matcher = sheet_matcher(dated)
     assert outcome(matcher, "what date did the fair open") == ("answer", "dated")
 
 
@@ -260,14 +260,13 @@ def test_related_facts_are_only_near_ones():
 def test_how_many_needs_a_number_and_previous_names_another_edition():
     """A fact curated for 'how many' whose answer gives no figure does not answer it; 'the
     previous report' is not the report a fact is about."""
-    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
     record = fact(
         "record",
         ["how many big companies came to the fair", "big companies at the fair"],
         "A record number of big companies came to the fair; the article gives no figure.",
     )
     report = fact("report", ["when was the fair report released"], "The report came out in 2021.")
-    matcher = Matcher(FactSheet((record, report), (), {"a": article}))
+    matcher = sheet_matcher(record, report)
     assert outcome(matcher, "did big companies come to the fair")[1] == "record"
     assert outcome(matcher, "how many big companies came to the fair")[0] == "no_match"
     # A yes/no question about "the number of" asks whether it changed, not for a count.
@@ -292,13 +291,12 @@ def test_a_topic_the_fact_does_not_name_is_out_when_it_names_another():
 
 def test_what_x_stands_for_needs_a_definition():
     """A fact that names the '1+8+N' mode without saying what it stands for doesn't answer that."""
-    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
     mode = fact(
         "mode", ["what mode did the fair use", "fair 1+8+N mode"], "The fair used a 1+8+N mode."
     )
     name = fact("name", ["what does ciftis stand for"], "CIFTIS is the services fair.")
     defined = fact("defined", ["fair expo acronym"], "The acronym FE stands for Fair Expo.")
-    matcher = Matcher(FactSheet((mode, name, defined), (), {"a": article}))
+    matcher = sheet_matcher(mode, name, defined)
     assert outcome(matcher, "what mode did the fair use") == ("answer", "mode")
     assert (
         outcome(matcher, "what does the 1+8+N mode of the fair actually stand for")[0] == "no_match"
@@ -311,20 +309,19 @@ def test_what_x_stands_for_needs_a_definition():
 def test_what_share_or_which_most_needs_a_figure_or_a_ranking():
     """'What share of aid goes to Africa' is not answered by 'mostly Africa', nor 'which gets
     the most'."""
-    article = Article("a", "A fair", False, None, dt.date(2023, 1, 1), None, TEXT, "a.txt")
     mostly = fact(
         "mostly", ["where does the aid go", "aid recipients"], "Aid goes mostly to Africa."
     )
-    matcher = Matcher(FactSheet((mostly,), (), {"a": article}))
+    matcher = sheet_matcher(mostly)
     assert outcome(matcher, "does the aid go to africa") == ("answer", "mostly")
     assert outcome(matcher, "what share of the aid goes to africa")[0] == "no_match"
     # "Which of ... the most" asks for a ranking the fact must make.
     assert outcome(matcher, "which of the aid recipients gets the most")[0] == "no_match"
     half = fact("half", ["where does the aid go"], "Half of the aid goes to Africa.")
-    matcher = Matcher(FactSheet((half,), (), {"a": article}))
+    matcher = sheet_matcher(half)
     assert outcome(matcher, "what share of the aid goes to africa") == ("answer", "half")
     top = fact("top", ["aid recipients"], "Africa gets the most aid.")
-    matcher = Matcher(FactSheet((top,), (), {"a": article}))
+    matcher = sheet_matcher(top)
     assert outcome(matcher, "which of the aid recipients gets the most") == ("answer", "top")
 
 
