@@ -83,6 +83,8 @@ STOPWORDS = frozenset(
         "approximately",
         "approx",
         "quick",  # Slack chatter
+        "remind",
+        "stuff",
         "q",
         "hey",
         "hi",
@@ -506,7 +508,8 @@ def stem(word: str) -> str:
             if suffix in ("ing", "ed") and _DOUBLED_END.search(word):
                 word = word[:-1]
             break
-    if word.endswith("e") and len(word) > 4:
+    # "Premiere" keeps its e: "premier" is a head of government.
+    if word.endswith("e") and len(word) > 4 and not word.endswith("iere"):
         word = word[:-1]
     if word.endswith("or") and len(word) >= 7:
         word = word[:-2]
@@ -841,7 +844,11 @@ def focus_of(typed: list[str]) -> tuple[str, list[str]]:
     return kind, focus
 
 
-_NAMES_ASKED = re.compile(r"\b(?:what|which) (?:are|were) (?:the )?((?:[a-z0-9]+ ){0,2}[a-z0-9]+)")
+_NAMES_ASKED = re.compile(
+    r"\b(?:what|which) (?:are|were) (?:the )?((?:[a-z0-9]+ ){0,2}[a-z0-9]+)"
+    # "What platform functions has the CIIE fulfilled", "what roles does it play".
+    r"|\bwhat ((?:[a-z0-9]+ ){0,2}[a-z0-9]+[^s\W]s) (?:has|have|had|did|does|do|will|would|can|could)\b"
+)
 
 
 def named_words(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]:
@@ -855,7 +862,7 @@ def named_words(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]:
             # care"), and a question's head is one of its words either way.
             found.update(normalise(" ".join(focus), glossary))
         if m := _NAMES_ASKED.search(" ".join(typed)):
-            found.update(normalise(m.group(1), glossary))
+            found.update(normalise(m.group(1) or m.group(2), glossary))
     return frozenset(found)
 
 
@@ -1010,6 +1017,7 @@ def constraint_text(text: str) -> str:
     text = _ROMAN_ITEM.sub(lambda m: f"{_roman(m.group(1))}th ", text)
     text = _LAST_ITEM.sub(r"lastitem \1", text)
     text = _OTHER_COUNT.sub("other", text)
+    text = _NUMBERED_EDITION.sub(_edition_ordinal, text)
     text = _SPAN_ADJECTIVE.sub("", text)
     return _SOURCE_YEAR.sub(r"\1", _YEAR_RANGE.sub(r"\1", text))
 
@@ -1026,6 +1034,18 @@ _SPAN_ADJECTIVE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)[- ](?:year|month|day)[- ](?=plan|program|programme|strategy)",
     re.IGNORECASE,
 )
+
+
+# "Round two of the import show", "edition 6": an edition counted by a number is an ordinal.
+_NUMBERED_EDITION = re.compile(
+    r"\b(round|edition|iteration|instal?ment|installment) (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.IGNORECASE,
+)
+
+
+def _edition_ordinal(m: re.Match[str]) -> str:
+    number = m.group(2).lower()
+    return f"{_NUMBER_WORDS.get(number, '1' if number == 'one' else number)}th {m.group(1)}"
 
 
 # "The other two events": a count worked out from the fact's own ("three platforms"), not one

@@ -341,3 +341,40 @@ def test_the_same_thing_in_two_articles_is_asked_about_unless_a_year_is_named():
     # From the same article, a clear winner is answered.
     ranked = [Candidate(old, 0.80), Candidate(same, 0.77)]
     assert decide("what about the negative list", ranked, DEFAULT_THRESHOLDS).outcome == "answer"
+
+
+def test_an_edition_counted_by_a_number_is_an_ordinal():
+    """'Round two of the fair' is the second fair, not a fact stating the number 2."""
+    second = fact("second", ["what happened at the second fair"], "The second fair opened in 2019.")
+    third = fact("third", ["what happened at the third fair"], "The third fair went online.")
+    matcher = sheet_matcher(second, third)
+    assert outcome(matcher, "what happened at round two of the fair")[1] == "second"
+    assert outcome(matcher, "what happened at fair edition 3")[1] == "third"
+    assert outcome(matcher, "what happened at round five of the fair")[0] == "no_match"
+    assert "1th round" in constraint_text("round one")
+
+
+def test_what_plural_phrasing_names_its_things():
+    """A fact curated for 'what roles does the fair play' names roles, so it answers 'which roles'."""
+    roles = fact(
+        "roles",
+        ["what roles does the fair play", "fair roles"],
+        "The fair is a platform for buying, investment and exchanges.",
+    )
+    matcher = sheet_matcher(roles)
+    assert outcome(matcher, "which roles does the fair play")[1] == "roles"
+
+
+def test_a_premiere_is_not_a_premier_and_chatter_is_not_asked():
+    """'Which premier spoke' is not answered by products premiered; 'remind me' and 'stuff' are
+    chatter."""
+    launches = fact(
+        "launches",
+        ["what launched at the fair", "fair new products"],
+        "Over 400 products had their world premiere at the fair.",
+    )
+    theme = fact("theme", ["what is the theme of the fair"], 'The theme is "Open Doors".')
+    matcher = sheet_matcher(launches, theme)
+    assert outcome(matcher, "did any products have a premiere at the fair")[1] == "launches"
+    assert outcome(matcher, "which premier spoke at the fair")[0] == "no_match"
+    assert outcome(matcher, "remind me, what is the fair theme stuff") == ("answer", "theme")
