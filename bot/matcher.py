@@ -818,7 +818,8 @@ _PHASE_VERBS = frozenset(
         "launched",
     ]
 )
-_DURATIONS = frozenset({"year", "month", "week", "day", "hour", "decade"})
+# Spans a question may count from a year a fact gives: "how many years since the first CIIE".
+_SPANS = frozenset({"year", "decade"})
 
 
 def focus_of(typed: list[str]) -> tuple[str, list[str]]:
@@ -1097,8 +1098,10 @@ class Focus:
         if not heads:
             return False
         if self.kind == "count":
-            # "How many years since ...": a span, not a thing counted.
-            return bool(heads & (_DURATIONS | entry.counted))
+            # "How many years since ...": worked out from a year the fact gives. "How many days
+            # did it run" is not worked out from the one day it opened.
+            spans = _SPANS if entry.constraints.years else frozenset()
+            return bool(heads & (spans | entry.counted))
         if self.kind == "which" and self.plural:
             # "Which countries": a fact that only says how many, or that "more countries"
             # agree, does not name them; one curated to say which does.

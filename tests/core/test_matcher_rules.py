@@ -378,3 +378,13 @@ def test_a_premiere_is_not_a_premier_and_chatter_is_not_asked():
     assert outcome(matcher, "did any products have a premiere at the fair")[1] == "launches"
     assert outcome(matcher, "which premier spoke at the fair")[0] == "no_match"
     assert outcome(matcher, "remind me, what is the fair theme stuff") == ("answer", "theme")
+
+
+def test_how_many_years_since_is_worked_out_but_how_many_days_is_not():
+    """A year answers 'how many years since'; the day a fair opened doesn't say how long it ran."""
+    opened = fact(
+        "opened", ["when did the fair open"], "Its first day was Nov. 5 in the year 2018."
+    )
+    matcher = sheet_matcher(opened)
+    assert outcome(matcher, "how many years since the fair opened")[1] == "opened"
+    assert matcher.rank("how many days did the fair run") == []
