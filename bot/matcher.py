@@ -818,6 +818,17 @@ _PHASE_VERBS = frozenset(
         "launched",
     ]
 )
+# "What did Xi say", "what does the white paper promise": who or what is quoted.
+_SPEAKER = re.compile(
+    r"\b(?:what|how) (?:did|does|do|has|have|will|would) ((?:[a-z0-9]+ ){1,4}?)"
+    r"(?:say|said|think|tell|announce|propose|pledge|promise|describe|call|claim|stress|note)\b"
+)
+# Whoever wrote it, or the state in general: "what does the article say", "what did the
+# government promise" quote no one in particular.
+_SOURCES = frozenset(
+    _fold_token(w)
+    for w in ("article", "piece", "story", "text", "author", "writer", "news", "government")
+)
 # Spans a question may count from a year a fact gives: "how many years since the first CIIE".
 _SPANS = frozenset({"year", "decade"})
 
@@ -1265,6 +1276,7 @@ class Matcher:
             if kinds & {"time", "date"} and raw and raw[-1] in _PHASE_VERBS
             else ""
         )
+        speaker = self.speaker(raw)
         pool = self._pool(tokens, weights)
         total = sum(weights.values())
         query_text = " ".join(tokens)
@@ -1276,6 +1288,8 @@ class Matcher:
             if phase and phase not in entry.vocab:
                 continue
             if focus is not None and not focus.answered_by(entry):
+                continue
+            if speaker and speaker not in entry.vocab:
                 continue
             # A topic the fact itself doesn't name is fine when its article is about it, but not
             # when the fact names only others ("who hosts the Canton Fair" vs the CIFTIS hosts).
@@ -1303,6 +1317,16 @@ class Matcher:
         word = head if head in self.topics else _fold_token(last) or head
         named = frozenset(t for t in tokens[:-1] if t in self.topics)
         return Focus(kind, head, word, plural, frozenset(raw), named)
+
+    def speaker(self, raw: list[str]) -> str:
+        """Who a "what did X say" question quotes, folded: a fact that doesn't name them didn't
+        report what they said ("what did Beijing's mayor say about the plan")."""
+        m = _SPEAKER.search(" ".join(raw))
+        if not m:
+            return ""
+        tokens = normalise(m.group(1), self.glossary)
+        head = tokens[-1] if tokens else ""
+        return "" if head in _SOURCES else head
 
     def _pool(self, tokens: list[str], weights: dict[str, float]) -> list[int]:
         """Facts sharing the query's rarest tokens: a short list to score in full.

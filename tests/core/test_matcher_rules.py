@@ -388,3 +388,17 @@ def test_how_many_years_since_is_worked_out_but_how_many_days_is_not():
     matcher = sheet_matcher(opened)
     assert outcome(matcher, "how many years since the fair opened")[1] == "opened"
     assert matcher.rank("how many days did the fair run") == []
+
+
+def test_what_someone_said_needs_a_fact_that_names_them():
+    """'What did the mayor say about the fair' is not answered by what Ann Lee said of it."""
+    said = fact(
+        "said",
+        ["what did ann lee say about the fair", "fair growth"],
+        "Ann Lee said the fair will grow.",
+    )
+    matcher = sheet_matcher(said)
+    assert outcome(matcher, "what did ann lee say about the fair growth") == ("answer", "said")
+    assert matcher.rank("what did the mayor say about the fair growth") == []
+    # The article, or the government, quotes no one in particular.
+    assert outcome(matcher, "what does the article say about the fair growth")[1] == "said"
