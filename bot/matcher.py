@@ -687,6 +687,15 @@ _QUESTION_KINDS = (
     # A day, not just a year: "what date did the first CIIE open" is not answered by "2018".
     ("date", re.compile(r"\b(what|which) (date|day)\b|\bdates?\b|\bday of the week\b")),
     ("person", re.compile(r"\bwho\b|\bwhom\b")),
+    # A place: "where is the fair held" is not answered by a fact that only names the fair
+    # ("where does China rank" asks for a position).
+    (
+        "place",
+        re.compile(
+            r"^(?:\w+ )?where\b(?!.*\b(?:rank|ranks|ranked|stand|stands)\b)"
+            r"|\b(?:what|which) (?:city|venue|location)\b"
+        ),
+    ),
     # A comparison or a judgement ("is the CIIE a better event than the Canton Fair"): a fact
     # answers one only when a curator phrased it so.
     (
@@ -720,7 +729,7 @@ _QUESTION_KINDS = (
     (
         "meaning",
         re.compile(
-            r"\bwhat (?:does|do|did|is) (?:\S+ ){0,12}(?:mean|stand for|stands for)(?: actually)?$"
+            r"\bwhat (?:does|do|did|is) (?:\S+ ){0,12}(?:mean(?: actually)?$|stands? for\b)"
             r"|\bmeaning of\b|\bshort for\b"
         ),
     ),
@@ -731,6 +740,10 @@ _SHARE = re.compile(
 )
 _DEFINES = re.compile(r"\b(means|meant|stands for|stood for|refers to|short for)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_PLACE = re.compile(
+    r"\b(?:in|at|near|around|to|from) (?:the )?[A-Z]"
+    r"|\b(?:in|to) (?:\w+ ){0,2}(?:countries|nations|regions)\b"
+)
 
 
 _FOCUS = re.compile(
@@ -934,6 +947,8 @@ def answer_kinds(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]
         kinds |= {"count", "size"}
     if _NAME.search(fact.answer):
         kinds.add("person")
+    if _PLACE.search(fact.answer) or not PLACES.isdisjoint(words(fact.answer)):
+        kinds.add("place")
     if _SUPERLATIVE.search(fact.answer):
         kinds.add("superlative")
     if _SHARE.search(fact.answer):

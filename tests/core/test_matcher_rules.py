@@ -402,3 +402,21 @@ def test_what_someone_said_needs_a_fact_that_names_them():
     assert matcher.rank("what did the mayor say about the fair growth") == []
     # The article, or the government, quotes no one in particular.
     assert outcome(matcher, "what does the article say about the fair growth")[1] == "said"
+
+
+def test_where_needs_a_place_and_stand_for_needs_a_definition_wherever_it_is():
+    """'Where is the fair held' is not answered by a fact that only names the fair; 'what do the
+    letters stand for in the mode' is a definition, whatever follows 'stand for'."""
+    sister = fact(
+        "sister", ["what are the sister fairs", "sister fairs"], "The fair has two sister fairs."
+    )
+    held = fact("held", ["where is the fair held"], "The fair is held in Lisbon.")
+    mode = fact("mode", ["what mode did the fair use", "fair 1+8+N mode"], "It used a 1+8+N mode.")
+    matcher = sheet_matcher(sister, mode)
+    assert outcome(matcher, "what are the sister fairs")[1] == "sister"
+    assert matcher.rank("where are the sister fairs held") == []
+    assert matcher.rank("what do the 1, 8 and N stand for in the fair 1+8+N mode") == []
+    # "Where does it rank" asks for a position, not a place.
+    assert outcome(matcher, "where do the sister fairs rank")[1] == "sister"
+    matcher = sheet_matcher(sister, held)
+    assert outcome(matcher, "where is the fair held") == ("answer", "held")
