@@ -1280,10 +1280,13 @@ class Matcher:
         weights = {t: self.weight(t) for t in tokens}
         if not tokens:
             return []
-        wanted = constraints_of(self._constraint_tokens(" ".join(raw), tokens), typed)
+        state = _capital_as_state(typed)
+        wanted = constraints_of(
+            self._constraint_tokens(" ".join(raw), tokens), [w for w in typed if w not in state]
+        )
         kinds = question_kinds(question)
         focus = self.focus(raw)
-        topics = [t for t in tokens if t in self.topics]
+        topics = [t for t in tokens if t in self.topics and t not in state]
         # "When did the sixth CIIE close": the event's phase is what is asked; a fact that
         # dates its opening, or a letter, does not say when it closed.
         phase = (
@@ -1400,6 +1403,26 @@ class Matcher:
         fuzzy = process.extractOne(query_text, entry.question_text, scorer=fuzz.token_sort_ratio)
         fuzzy_score = fuzzy[1] / 100 if fuzzy else 0.0
         return round(BLEND[0] * fact_cover + BLEND[1] * best_overlap + BLEND[2] * fuzzy_score, 4)
+
+
+# "Has Beijing given jabs to", "what is Beijing planning to hand out": the capital that acts is
+# the state, not the city, so it rules out no article ("Beijing's plan" is the city's).
+_CAPITAL = "beijing"
+_STATE_VERB_LIST = (
+    "is was has have had will would did does plan plans planned planning going gonna say said "
+    "says want wants wanted promise promised pledge pledged vowed give gave given giving hand "
+    "handing offer offered offering donate donated send sent export exported announce announced "
+    "agree agreed"
+)
+_STATE_VERBS = frozenset(_STATE_VERB_LIST.split())
+
+
+def _capital_as_state(typed: list[str]) -> frozenset[str]:
+    """{"beijing"} where the capital is the subject of a verb, else nothing."""
+    for word, following in zip(typed, typed[1:], strict=False):
+        if word == _CAPITAL and following in _STATE_VERBS:
+            return frozenset({_CAPITAL})
+    return frozenset()
 
 
 def _names_an_era(question: str) -> bool:

@@ -420,3 +420,18 @@ def test_where_needs_a_place_and_stand_for_needs_a_definition_wherever_it_is():
     assert outcome(matcher, "where do the sister fairs rank")[1] == "sister"
     matcher = sheet_matcher(sister, held)
     assert outcome(matcher, "where is the fair held") == ("answer", "held")
+
+
+def test_the_capital_that_acts_is_the_state_not_the_city():
+    """'Has Beijing given vaccines to' asks about China; 'in Beijing' still names the city."""
+    jabs = Article("b", "Jabs", False, None, dt.date(2021, 1, 1), None, "Vaccines went out.", "b")
+    donations = Fact(
+        id="donations",
+        questions=("how many countries got vaccines",),
+        answer="Vaccines went to 69 countries.",
+        quote="x",
+        article="b",
+    )
+    matcher = Matcher(FactSheet((donations,), (), {"b": jabs}))
+    assert outcome(matcher, "how many countries has beijing given vaccines to")[1] == "donations"
+    assert matcher.rank("how many countries in beijing got vaccines") == []
