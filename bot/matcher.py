@@ -1044,6 +1044,7 @@ def constraint_text(text: str) -> str:
     text = _ROMAN_ITEM.sub(lambda m: f"{_roman(m.group(1))}th ", text)
     text = _LAST_ITEM.sub(r"lastitem \1", text)
     text = _OTHER_COUNT.sub("other", text)
+    text = _OWN_FEET.sub("own feet", text)
     text = _NUMBERED_EDITION.sub(_edition_ordinal, text)
     text = _SPAN_ADJECTIVE.sub("", text)
     return _SOURCE_YEAR.sub(r"\1", _YEAR_RANGE.sub(r"\1", text))
@@ -1052,7 +1053,8 @@ def constraint_text(text: str) -> str:
 # "The last part", "the final chapter": the last of a numbered list, an ordinal ("last year" is
 # not).
 _LAST_ITEM = re.compile(
-    r"\b(?:last|final) (part|section|chapter|item|point|pillar|principle)s?\b", re.IGNORECASE
+    r"\b(?:last|final|closing|concluding) (part|section|chapter|item|point|pillar|principle)s?\b",
+    re.IGNORECASE,
 )
 
 
@@ -1061,6 +1063,10 @@ _SPAN_ADJECTIVE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)[- ](?:year|month|day)[- ](?=plan|program|programme|strategy)",
     re.IGNORECASE,
 )
+
+
+# "Stand on their own two feet": an idiom, not a count.
+_OWN_FEET = re.compile(r"\bown two feet\b", re.IGNORECASE)
 
 
 # "Round two of the import show", "edition 6": an edition counted by a number is an ordinal.

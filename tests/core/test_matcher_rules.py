@@ -185,12 +185,14 @@ def test_roman_numbered_items_are_ordinals():
     assert outcome(matcher, "what is the third part of the report")[1] == "parts"
     assert outcome(matcher, "what is the fifth part of the report")[0] == "no_match"
     assert outcome(matcher, "what is the last part of the report") == ("answer", "parts")
+    assert outcome(matcher, "what is the closing part of the report") == ("answer", "parts")
     assert "lastitem" not in constraint_text("what did the report say last year")
     assert "I think" in constraint_text("I think")
     # "The other two": worked out from the fact's own count, not stated by it.
     assert "two" not in constraint_text("which other two fairs make up the big three")
-    # "A five-year plan" is a kind of plan, not a count.
+    # "A five-year plan" is a kind of plan, not a count; nor are "their own two feet".
     assert "five" not in constraint_text("who released the five-year plan")
+    assert "two" not in constraint_text("how do they help others stand on their own two feet")
 
 
 def test_a_named_topic_the_article_never_mentions_is_a_constraint():
