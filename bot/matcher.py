@@ -831,6 +831,16 @@ _PHASE_VERBS = frozenset(
         "launched",
     ]
 )
+# Words for the form an answer takes ("what phrase", "what question"), not for what it is about.
+_FORM_LIST = (
+    "phrase question word term slogan quote line message name title idea reason role point "
+    "answer way example detail figure number words date day year month week time place venue "
+    "location kind sort type"
+)
+_FORMS = frozenset(_fold_token(w) for w in _FORM_LIST.split())
+_WHAT_FOCUS = re.compile(
+    r"^(?:\w+ ){0,3}what ((?:[a-z0-9]+ ){0,2}[a-z0-9]+) (?:did|does|do|is|was|were|are|will|has|have|would|can)\b"
+)
 # "What did Xi say", "what does the white paper promise": who or what is quoted.
 _SPEAKER = re.compile(
     r"\b(?:what|how) (?:did|does|do|has|have|will|would) ((?:[a-z0-9]+ ){1,4}?)"
@@ -1301,6 +1311,7 @@ class Matcher:
             else ""
         )
         speaker = self.speaker(raw)
+        what = self.what_head(raw)
         pool = self._pool(tokens, weights)
         total = sum(weights.values())
         query_text = " ".join(tokens)
@@ -1314,6 +1325,8 @@ class Matcher:
             if focus is not None and not focus.answered_by(entry):
                 continue
             if speaker and speaker not in entry.vocab:
+                continue
+            if what and what not in entry.vocab:
                 continue
             # A topic the fact itself doesn't name is fine when its article is about it, but not
             # when the fact names only others ("who hosts the Canton Fair" vs the CIFTIS hosts).
@@ -1341,6 +1354,21 @@ class Matcher:
         word = head if head in self.topics else _fold_token(last) or head
         named = frozenset(t for t in tokens[:-1] if t in self.topics)
         return Focus(kind, head, word, plural, frozenset(raw), named)
+
+    def what_head(self, raw: list[str]) -> str:
+        m = _WHAT_FOCUS.search(" ".join(raw))
+        if not m:
+            return ""
+        phrase = m.group(1).split()
+        if len(phrase) > 2 and phrase[0] in _CLASSIFIERS and phrase[1] == "of":
+            phrase = phrase[2:]
+        if any(w in STOPWORDS or w in _VERBS for w in phrase):
+            return ""
+        tokens = normalise(" ".join(phrase), self.glossary)
+        head = tokens[-1] if tokens else ""
+        if head in _CLASS_WORDS or _fold_token(phrase[-1]) in _CLASS_WORDS or head in _FORMS:
+            return ""
+        return head
 
     def speaker(self, raw: list[str]) -> str:
         """Who a "what did X say" question quotes, folded: a fact that doesn't name them didn't

@@ -437,3 +437,13 @@ def test_the_capital_that_acts_is_the_state_not_the_city():
     matcher = Matcher(FactSheet((donations,), (), {"b": jabs}))
     assert outcome(matcher, "how many countries has beijing given vaccines to")[1] == "donations"
     assert matcher.rank("how many countries in beijing got vaccines") == []
+
+
+def test_what_thing_needs_a_fact_about_that_thing():
+    """'What growth target did the fair set' is not answered by the fair's theme; 'what phrase'
+    names the form of an answer, not its subject."""
+    theme = fact("theme", ["what is the theme of the fair"], "The fair's theme is 'Open Doors'.")
+    matcher = sheet_matcher(theme)
+    assert outcome(matcher, "what theme did the fair have")[1] == "theme"
+    assert matcher.rank("what growth target did the fair theme set") == []
+    assert outcome(matcher, "what phrase is the theme of the fair")[1] == "theme"
