@@ -13,14 +13,15 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 # heldout sets were written blind from the articles, and heldout2.yml was never read while
 # tuning.
 FLOORS = {
-    "questions.yml": (0.94, 0.97),
-    "heldout.yml": (0.97, 0.92),
-    "heldout2.yml": (0.96, 0.94),
-    "heldout3.yml": (0.95, 0.94),
+    "questions.yml": (0.95, 0.97),
+    "heldout.yml": (0.96, 0.94),
+    "heldout2.yml": (0.97, 0.96),
+    "heldout3.yml": (0.95, 0.96),
     "heldout4.yml": (0.96, 0.94),
     "heldout5.yml": (0.92, 0.98),
     "heldout6.yml": (0.93, 0.98),
-    "heldout7.yml": (0.86, 0.94),
+    "heldout7.yml": (0.92, 1.0),
+    "heldout8.yml": (0.85, 0.96),
 }
 
 
