@@ -792,6 +792,12 @@ _CLASS_WORDS = frozenset(
 _FIRST_VERBS = frozenset({"put", "set", "take", "open", "start", "appear", "propose", "announce"})
 
 
+_OWNERS = frozenset({"their", "its", "his", "her", "our", "a"})
+_EDITION_NOUNS = frozenset(
+    {"session", "sessions", "edition", "expo", "fair", "show", "round", "meeting", "ciie", "ciftis"}
+)
+
+
 def _adverbial_first(raw: list[str]) -> list[str]:
     """ "Was first put forward", "did the ciie first take place": "first" before a verb says
     when, like "initially"; it does not name the first edition."""
@@ -802,6 +808,8 @@ def _adverbial_first(raw: list[str]) -> list[str]:
             following in _VERBS
             or following in _FIRST_VERBS
             or (len(following) > 4 and following.endswith("ed"))
+            # "Their first public showing", "a first": not "its first session".
+            or (i > 0 and raw[i - 1] in _OWNERS and following not in _EDITION_NOUNS)
         ):
             out[i] = "initially"
     return out

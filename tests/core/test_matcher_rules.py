@@ -219,6 +219,9 @@ def test_first_before_a_verb_is_not_an_edition():
 
     assert _adverbial_first(["when", "was", "the", "fair", "first", "held"])[-2] == "initially"
     assert _adverbial_first(["who", "spoke", "at", "the", "first", "fair"])[-2] == "first"
+    # "Their first public showing" is a debut; "its first session" an edition.
+    assert _adverbial_first(["their", "first", "public", "showing"])[1] == "initially"
+    assert _adverbial_first(["its", "first", "session"])[1] == "first"
 
 
 def test_a_date_needs_a_day_and_how_much_money_needs_an_amount():
