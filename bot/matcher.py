@@ -977,9 +977,13 @@ def answer_kinds(fact: Fact, glossary: Glossary | None = None) -> frozenset[str]
     kinds.discard("date")
     if _DAY_DATE.search(fact.answer):
         kinds.add("date")
+    # "People are watching the timetable; the article gives no date" does not say when.
+    if _NO_DATE.search(fact.answer):
+        kinds -= {"time", "date"}
     return frozenset(kinds)
 
 
+_NO_DATE = re.compile(r"\b(?:gives|states|names|sets) no (?:exact )?(?:date|time|timetable)\b")
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY_DATE = re.compile(
     rf"\b{_MONTHS} \d{{1,2}}\b|\b\d{{1,2}} {_MONTHS}|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b",
@@ -1319,6 +1323,7 @@ class Matcher:
             else ""
         )
         speaker = self.speaker(raw)
+        year_end = m.group(1) if (m := _BY_YEAR_END.search(" ".join(typed))) else ""
         what = self.what_head(raw)
         pool = self._pool(tokens, weights)
         total = sum(weights.values())
@@ -1333,6 +1338,8 @@ class Matcher:
             if focus is not None and not focus.answered_by(entry):
                 continue
             if speaker and speaker not in entry.vocab:
+                continue
+            if year_end and not _states_by(entry.fact.answer, year_end):
                 continue
             if what and what not in entry.vocab:
                 continue
@@ -1445,6 +1452,15 @@ class Matcher:
         fuzzy = process.extractOne(query_text, entry.question_text, scorer=fuzz.token_sort_ratio)
         fuzzy_score = fuzzy[1] / 100 if fuzzy else 0.0
         return round(BLEND[0] * fact_cover + BLEND[1] * best_overlap + BLEND[2] * fuzzy_score, 4)
+
+
+# "How many countries by the end of 2021": a state at a year's end, which a fact reporting
+# March of that year does not know; one that sets a target "by 2021" does.
+_BY_YEAR_END = re.compile(r"\bby (?:the )?end of ((?:19|20)\d\d)\b")
+
+
+def _states_by(answer: str, year: str) -> bool:
+    return re.search(rf"\b(?:by|end of|until|through) (?:the end of )?{year}\b", answer) is not None
 
 
 # "Has Beijing given jabs to", "what is Beijing planning to hand out": the capital that acts is

@@ -450,3 +450,23 @@ def test_what_thing_needs_a_fact_about_that_thing():
     assert outcome(matcher, "what theme did the fair have")[1] == "theme"
     assert matcher.rank("what growth target did the fair theme set") == []
     assert outcome(matcher, "what phrase is the theme of the fair")[1] == "theme"
+
+
+def test_a_fact_that_gives_no_date_does_not_say_when_nor_what_held_at_year_end():
+    """'The article gives no date' does not answer 'when'; a count as of March 2021 does not say
+    how many by the end of 2021, while a target 'by 2025' does say what is wanted by then."""
+    watch = fact(
+        "watch",
+        ["when will the fair reopen", "fair reopening"],
+        "In 2021 people were watching for the fair's reopening; the article gives no date.",
+    )
+    count = fact("count", ["how many countries joined the fair"], "In 2021, 40 countries joined.")
+    target = fact("target", ["what does the fair want by 2025"], "It wants 60 members by 2025.")
+    matcher = sheet_matcher(watch, count, target)
+    assert outcome(matcher, "fair reopening") == ("answer", "watch")
+    assert matcher.rank("when will the fair reopen") == []
+    assert outcome(matcher, "how many countries joined the fair")[1] == "count"
+    assert "count" not in {
+        c.fact.id for c in matcher.rank("how many countries joined the fair by the end of 2021")
+    }
+    assert outcome(matcher, "what does the fair want by the end of 2025")[1] == "target"
