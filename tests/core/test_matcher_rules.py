@@ -122,6 +122,9 @@ def test_british_and_american_spellings_meet():
     assert normalise("which premier spoke", glossary) != normalise("which premiere", glossary)
     assert normalise("its world premiere", glossary) == normalise("its premiere", glossary)
     assert normalise("its world premiere", glossary) != normalise("its debut", glossary)
+    assert normalise("sick people from other countries", glossary) == normalise(
+        "sick foreigners", glossary
+    )
     assert normalise("what made it one of a kind", glossary) == normalise(
         "what makes it unique", glossary
     )
