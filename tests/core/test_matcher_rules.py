@@ -122,7 +122,7 @@ def test_british_and_american_spellings_meet():
     assert normalise("which premier spoke", glossary) != normalise("which premiere", glossary)
     assert normalise("its world premiere", glossary) == normalise("its premiere", glossary)
     assert normalise("its world premiere", glossary) != normalise("its debut", glossary)
-    assert normalise("china's home market", glossary) == normalise("the chinese market", glossary)
+    assert normalise("its home market", glossary) == normalise("the chinese market", glossary)
     assert normalise("sick people from other countries", glossary) == normalise(
         "sick foreigners", glossary
     )
