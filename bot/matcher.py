@@ -792,6 +792,7 @@ _CLASS_WORDS = frozenset(
 _FIRST_VERBS = frozenset({"put", "set", "take", "open", "start", "appear", "propose", "announce"})
 
 
+_DOCUMENT_PARTS = frozenset(_fold_token(w) for w in ("part", "chapter", "section"))
 _OWNERS = frozenset({"their", "its", "his", "her", "our", "a"})
 _EDITION_NOUNS = frozenset(
     {"session", "sessions", "edition", "expo", "fair", "show", "round", "meeting", "ciie", "ciftis"}
@@ -1156,9 +1157,10 @@ class Focus:
             # did it run" is not worked out from the one day it opened.
             spans = _SPANS if entry.constraints.years else frozenset()
             return bool(heads & (spans | entry.counted))
-        if self.kind == "which" and self.plural:
+        if self.kind == "which" and (self.plural or self.head in _DOCUMENT_PARTS):
             # "Which countries": a fact that only says how many, or that "more countries"
-            # agree, does not name them; one curated to say which does.
+            # agree, does not name them; one curated to say which does. "Which chapter covers
+            # the BRI" asks for a chapter by name, which only a fact listing them gives.
             return bool(heads & entry.named)
         if self.kind == "person":
             # "Who is the director": not the deputy director.

@@ -480,3 +480,21 @@ def test_a_fact_that_gives_no_date_does_not_say_when_nor_what_held_at_year_end()
         c.fact.id for c in matcher.rank("how many countries joined the fair by the end of 2021")
     }
     assert outcome(matcher, "what does the fair want by the end of 2025")[1] == "target"
+
+
+def test_which_chapter_needs_a_fact_that_names_the_chapters():
+    """'Which chapter covers trade' is answered by the list of chapters, not by what the trade
+    chapter says."""
+    chapters = fact(
+        "chapters",
+        ["which chapter of the report covers what", "report chapter titles"],
+        "The report's chapters are: I. Trade; II. Aid.",
+    )
+    trade = fact(
+        "trade",
+        ["what does the report say about trade", "the trade part of the report"],
+        "The report says trade grew.",
+    )
+    matcher = sheet_matcher(chapters, trade)
+    assert outcome(matcher, "which chapter of the report covers trade")[1] == "chapters"
+    assert "trade" not in {c.fact.id for c in matcher.rank("which part of the report is on trade")}
