@@ -1373,6 +1373,8 @@ class Matcher:
         return Focus(kind, head, word, plural, frozenset(raw), named)
 
     def what_head(self, raw: list[str]) -> str:
+        """The thing a "what X did ..." question asks for, folded ("what GDP target did Li set":
+        a target), or "" where X names only the answer's form ("what phrase", "what date")."""
         m = _WHAT_FOCUS.search(" ".join(raw))
         if not m:
             return ""
@@ -1467,7 +1469,9 @@ def _states_by(answer: str, year: str) -> bool:
 
 # "Has Beijing given jabs to", "what is Beijing planning to hand out": the capital that acts is
 # the state, not the city, so it rules out no article ("Beijing's plan" is the city's).
-_CAPITAL = "beijing"
+_CAPITALS = frozenset(
+    {"beijing", "washington", "moscow", "london", "paris", "berlin", "tokyo", "brussels", "delhi"}
+)
 _STATE_VERB_LIST = (
     "is was has have had will would did does plan plans planned planning going gonna say said "
     "says want wants wanted promise promised pledge pledged vowed give gave given giving hand "
@@ -1478,11 +1482,13 @@ _STATE_VERBS = frozenset(_STATE_VERB_LIST.split())
 
 
 def _capital_as_state(typed: list[str]) -> frozenset[str]:
-    """{"beijing"} where the capital is the subject of a verb, else nothing."""
-    for word, following in zip(typed, typed[1:], strict=False):
-        if word == _CAPITAL and following in _STATE_VERBS:
-            return frozenset({_CAPITAL})
-    return frozenset()
+    """The capitals a question names as the subject of a verb ({"beijing"}), which stand for
+    their states."""
+    return frozenset(
+        word
+        for word, following in zip(typed, typed[1:], strict=False)
+        if word in _CAPITALS and following in _STATE_VERBS
+    )
 
 
 def _names_an_era(question: str) -> bool:
