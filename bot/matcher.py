@@ -865,6 +865,14 @@ _SOURCES = frozenset(
 _SPANS = frozenset({"year", "decade"})
 
 
+def _without_classifier(phrase: list[str]) -> list[str]:
+    """ "Which groups of foreigners", "what sort of document": the thing asked about is the
+    foreigners, the document."""
+    if len(phrase) > 2 and phrase[0] in _CLASSIFIERS and phrase[1] == "of":
+        return phrase[2:]
+    return phrase
+
+
 def focus_of(typed: list[str]) -> tuple[str, list[str]]:
     """The focus words and how they are asked: "count" (how many), "which" or "person"."""
     m = _FOCUS.search(" ".join(typed))
@@ -873,10 +881,7 @@ def focus_of(typed: list[str]) -> tuple[str, list[str]]:
     opener = m.group(0).split()[0]
     kind = "which" if opener == "which" else "person" if opener == "who" else "count"
     focus: list[str] = []
-    phrase = m.group(1).split()
-    # "which groups of foreigners": the thing asked about is the foreigners.
-    if len(phrase) > 2 and phrase[0] in _CLASSIFIERS and phrase[1] == "of":
-        phrase = phrase[2:]
+    phrase = _without_classifier(m.group(1).split())
     for word in phrase:
         if word in STOPWORDS or word in KEEP_QUESTION_WORDS or word in _PREPOSITIONS:
             break
@@ -1081,9 +1086,13 @@ _LAST_ITEM = re.compile(
 )
 
 
+# Small numbers as a question spells them, for the patterns below.
+_ONE_TO_TEN = "one|two|three|four|five|six|seven|eight|nine|ten"
+_ONE_TO_TEN_VALUES = {w: str(i) for i, w in enumerate(_ONE_TO_TEN.split("|"), 1)}
+
 # "Beijing's five-year plan": a kind of plan, not a count the fact must state.
 _SPAN_ADJECTIVE = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)[- ](?:year|month|day)[- ](?=plan|program|programme|strategy)",
+    rf"\b(?:\d+|{_ONE_TO_TEN})[- ](?:year|month|day)[- ](?=plan|program|programme|strategy)",
     re.IGNORECASE,
 )
 
@@ -1094,21 +1103,19 @@ _OWN_FEET = re.compile(r"\bown two feet\b", re.IGNORECASE)
 
 # "Round two of the import show", "edition 6": an edition counted by a number is an ordinal.
 _NUMBERED_EDITION = re.compile(
-    r"\b(round|edition|iteration|instal?ment|installment) (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    rf"\b(round|edition|iteration|instal?ment|installment) (\d{{1,2}}|{_ONE_TO_TEN})\b",
     re.IGNORECASE,
 )
 
 
 def _edition_ordinal(m: re.Match[str]) -> str:
     number = m.group(2).lower()
-    return f"{_NUMBER_WORDS.get(number, '1' if number == 'one' else number)}th {m.group(1)}"
+    return f"{_ONE_TO_TEN_VALUES.get(number, number)}th {m.group(1)}"
 
 
 # "The other two events": a count worked out from the fact's own ("three platforms"), not one
 # the fact must state.
-_OTHER_COUNT = re.compile(
-    r"\bother (?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE
-)
+_OTHER_COUNT = re.compile(rf"\bother (?:\d+|{_ONE_TO_TEN})\b", re.IGNORECASE)
 
 
 _ROMAN_ITEM = re.compile(r"(?<![\w.])([IVX]{1,4})\. (?=[A-Z])")
@@ -1378,9 +1385,7 @@ class Matcher:
         m = _WHAT_FOCUS.search(" ".join(raw))
         if not m:
             return ""
-        phrase = m.group(1).split()
-        if len(phrase) > 2 and phrase[0] in _CLASSIFIERS and phrase[1] == "of":
-            phrase = phrase[2:]
+        phrase = _without_classifier(m.group(1).split())
         if any(w in STOPWORDS or w in _VERBS for w in phrase):
             return ""
         tokens = normalise(" ".join(phrase), self.glossary)
