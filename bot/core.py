@@ -68,7 +68,8 @@ class Core:
         return self._loaded.matcher.match(question)
 
     def fact(self, fact_id: str) -> Fact | None:
-        return self._loaded.sheet.fact(fact_id)
+        """A curated fact, or an answer about a source (its date, outlet, headline, photos)."""
+        return self._loaded.sheet.fact(fact_id) or self._loaded.matcher.source_facts.get(fact_id)
 
     def article(self, fact: Fact) -> Article:
         return self._loaded.sheet.article_of(fact)

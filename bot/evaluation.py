@@ -10,7 +10,8 @@ from pathlib import Path
 import yaml
 
 from bot.errors import Problem, SheetError
-from bot.matcher import Candidate, Matcher, Thresholds, decide
+from bot.matcher import Candidate, Matcher, Thresholds
+from bot.matching.sources import source_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,9 @@ def load_cases(path: Path) -> list[Case]:
     for item in data.get("in_scope", []):
         expected = item.get("fact")
         ids = expected if isinstance(expected, list) else [expected]
+        if item.get("about"):
+            # A question about the article itself: its date, outlet, headline or photo credit.
+            ids = [source_id(str(item["article"]), str(item["about"]))]
         ids = frozenset(i for i in ids if i)
         if ids:
             cases.append(Case(item["q"], ids, item.get("style", "plain")))
@@ -77,9 +81,10 @@ def evaluate(
 ) -> Report:
     """Score every case; in scope counts only an Answer with an expected fact as correct."""
     report = Report(thresholds)
-    ranked = ranked or [matcher.rank(c.question) for c in cases]
-    for case, candidates in zip(cases, ranked, strict=True):
-        result = decide(case.question, candidates, thresholds)
+    queries = [matcher.parse(c.question) for c in cases]
+    ranked = ranked or [matcher.rank_query(q) for q in queries]
+    for case, query, candidates in zip(cases, queries, ranked, strict=True):
+        result = matcher.decide(query, candidates, thresholds)
         report.outcomes[(case.in_scope, result.outcome)] += 1
         key = f"{'in' if case.in_scope else 'out'}:{case.group}"
         report.by_group[key][1] += 1

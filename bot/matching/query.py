@@ -1,0 +1,249 @@
+"""Parse stage: a question read once into a value every later stage uses (no stage re-reads
+the raw text). Long Slack messages are split into clauses, and the ones that ask are found."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.matching.constraints import Constraints, constraint_text, constraints_of
+from bot.matching.gazetteer import places_in
+from bot.matching.kinds import Focus, focus_of, question_kinds, without_classifier
+from bot.matching.language import english
+from bot.matching.retrieve import Index
+from bot.matching.text import (
+    MAX_CHARS,
+    Glossary,
+    clean,
+    frequency,
+    is_common_word,
+    normalise,
+    words,
+)
+from bot.matching.world import NAME_FREQUENCY, World
+
+# A capitalised word after another word: a name the asker typed ("the office in Austin").
+_CAPITALISED = re.compile(r"(?<=[A-Za-z0-9,;:] )([A-Z][a-z]+)\b")
+# Where a message's sentences and clauses end.
+_CLAUSE_END = re.compile(
+    r"(?<=[.!?;])\s+|\n+|\s+[-–—]+\s+|(?<=[a-z0-9]),\s+(?=(?:but|and|so|also)\b)"
+)
+# How a clause that asks begins or shows it asks.
+_ASKS = re.compile(
+    r"\?|^(?:\w+ )?(?:who|what|whats|when|where|which|why|how|is|are|was|were|do|does|did|has|"
+    r"have|had|can|could|will|would|should)\b|\b(?:tell me|remind me|i need|need to know|"
+    r"wondering|curious|anyone know|any idea|do you know|know (?:what|when|who|how|where|which))\b",
+    re.IGNORECASE,
+)
+# A message this long (in words) or of several sentences is read clause by clause.
+LONG_WORDS = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """One question, parsed."""
+
+    text: str  # as typed, cleaned and cut to MAX_CHARS
+    truncated: bool
+    typed: tuple[str, ...]  # lower-case words
+    raw: tuple[str, ...]  # typed words with typos mended
+    tokens: tuple[str, ...]  # folded content tokens, unique, in order
+    constraints: Constraints
+    kinds: frozenset[str]
+    focus: Focus | None
+    topics: frozenset[str]  # named things (glossary topics) it names
+    unknown: frozenset[str]  # names it gives that the sheet's world has never seen
+    phase: str = ""  # "when did it close": the phase asked about
+    speaker: str = ""  # "what did X say": who is quoted
+    year_end: str = ""  # "by the end of 2021"
+    what: str = ""  # "what GDP target did ...": the thing asked for
+    clauses: tuple[Query, ...] = field(default=())  # a long message's asking parts
+
+
+def split_clauses(text: str) -> list[str]:
+    """A message's sentences and clauses, in order, each stripped."""
+    return [c.strip() for c in _CLAUSE_END.split(text) if c and c.strip()]
+
+
+def asks(clause: str) -> bool:
+    return bool(_ASKS.search(clause))
+
+
+def adverbial_first(raw: list[str], editions: frozenset[str]) -> list[str]:
+    """ "Was first put forward", "did it first take place": "first" before a verb says when,
+    like "initially"; it does not name the first edition."""
+    en = english()
+    out = list(raw)
+    for i, word in enumerate(raw[:-1]):
+        following = raw[i + 1]
+        if word == "first" and (
+            following in en.verbs
+            or following in en.first_verbs
+            or (len(following) > 4 and following.endswith("ed"))
+            # "Their first public showing": not "its first session".
+            or (i > 0 and raw[i - 1] in en.owners and following not in editions)
+        ):
+            out[i] = "initially"
+    return out
+
+
+def capitals_as_state(typed: list[str]) -> frozenset[str]:
+    """The capitals a question names as the subject of a verb ("has Washington sent"), which
+    stand for their states and rule out no article."""
+    en = english()
+    return frozenset(
+        word
+        for word, following in zip(typed, typed[1:], strict=False)
+        if word in en.capitals and following in en.state_verbs
+    )
+
+
+class Parser:
+    """Reads questions against one sheet's index, glossary and world."""
+
+    def __init__(self, index: Index, glossary: Glossary, world: World) -> None:
+        self.index = index
+        self.glossary = glossary
+        self.world = world
+        en = english()
+        self.editions = en.edition_nouns | world.topics
+
+    def parse(self, question: str) -> Query:
+        truncated = len(question) > MAX_CHARS
+        text = clean(question[:MAX_CHARS])
+        query = self._parse_one(text, truncated, long=False)
+        pieces = split_clauses(text)
+        if len(pieces) > 1 or len(query.typed) > LONG_WORDS:
+            asking = [c for c in pieces if asks(c)] or pieces
+            variants: list[str] = []
+            for i, clause in enumerate(pieces):
+                if clause not in asking:
+                    continue
+                variants.append(clause)
+                # The asking part often leans on the sentence before it ("We covered the
+                # fair. How many came?").
+                if i > 0:
+                    variants.append(f"{pieces[i - 1]} {clause}")
+                if len(variants) >= 6:
+                    break
+            clauses = tuple(
+                self._parse_one(v, False, long=True) for v in dict.fromkeys(variants) if v != text
+            )
+            whole = self._parse_one(text, truncated, long=True)
+            return Query(**{**_fields(whole), "clauses": clauses})
+        return query
+
+    def _parse_one(self, text: str, truncated: bool, long: bool) -> Query:
+        en = english()
+        typed = words(text)
+        if long:
+            # Chatter ("hey team, quick q for the deck") is never what a message asks about.
+            typed = [w for w in typed if w not in en.chatter]
+        raw = adverbial_first([self.index.correct(w) for w in typed], self.editions)
+        tokens = tuple(dict.fromkeys(normalise(" ".join(raw), self.glossary)))
+        state = capitals_as_state(typed)
+        names = {w for w in raw if w in self.world.names and w not in state}
+        unknown = set(self._unknown_names(text, typed, raw))
+        for place in places_in(list(raw)):
+            if place in state:
+                continue
+            if place in self.world.names:
+                names.add(place)
+            elif not all(w in self.index.known for w in place.split("_")):
+                unknown.add(place)  # a place the sheet's world has never heard of
+        pinned = constraint_text(" ".join(raw))
+        pinned_tokens = tokens if pinned == " ".join(raw) else normalise(pinned, self.glossary)
+        kinds = question_kinds(" ".join(typed))
+        phase = ""
+        if kinds & {"time", "date"} and raw and raw[-1] in en.phase_verbs:
+            phase = self.glossary.folding.token(raw[-1])
+        return Query(
+            text=text,
+            truncated=truncated,
+            typed=tuple(typed),
+            raw=tuple(raw),
+            tokens=tokens,
+            constraints=constraints_of(pinned_tokens, names),
+            kinds=kinds,
+            focus=self._focus(raw),
+            topics=frozenset(t for t in tokens if t in self.world.topics and t not in state),
+            unknown=frozenset(unknown),
+            phase=phase,
+            speaker=self._speaker(raw),
+            year_end=m.group(1)
+            if (m := en.patterns["by_year_end"].search(" ".join(typed)))
+            else "",
+            what=self._what_head(raw),
+        )
+
+    def _unknown_names(self, text: str, typed: list[str], raw: list[str]) -> frozenset[str]:
+        """Words that name something the sheet's world has never seen: not a word of the sheet
+        or its articles, not a typo of one, and either rare in English or capitalised as a
+        name ("the Harbin office", "boao forum"). A question about an unseen thing is not
+        answered by a fact about a seen one."""
+        en = english()
+        capitalised = {m.casefold() for m in _CAPITALISED.findall(text)}
+        found = set()
+        for word, mended in zip(typed, raw, strict=True):
+            if (
+                word != mended
+                or word in self.index.known
+                or not word.isalpha()
+                or len(word) < 3
+                or word in en.stopwords
+                or word in en.chatter
+            ):
+                continue
+            rare = not is_common_word(word)
+            named = word in capitalised and frequency(word) < NAME_FREQUENCY
+            if (rare or named) and not self.index.near_sheet_word(word):
+                found.add(word)
+        return frozenset(found)
+
+    def _focus(self, raw: list[str]) -> Focus | None:
+        """What a "how many" / "which" / "who is the" question asks about, if it says."""
+        kind, phrase = focus_of(raw)
+        tokens = normalise(" ".join(phrase), self.glossary)
+        if not tokens:
+            return None
+        last = phrase[-1]
+        plural = kind == "which" and last.endswith("s") and not last.endswith("ss")
+        # A general phrase ("poorer countries") may also be met by its last word; a named
+        # thing ("Fortune Global 500 companies") may not.
+        head = tokens[-1]
+        word = head if head in self.world.topics else self.glossary.folding.token(last) or head
+        named = frozenset(t for t in tokens[:-1] if t in self.world.topics)
+        return Focus(kind, head, word, plural, frozenset(raw), named)
+
+    def _what_head(self, raw: list[str]) -> str:
+        """The thing a "what X did ..." question asks for, folded, or "" where X names only
+        the answer's form ("what phrase", "what date")."""
+        en = english()
+        m = en.patterns["what_focus"].search(" ".join(raw))
+        if not m:
+            return ""
+        phrase = without_classifier(m.group(1).split())
+        if any(w in en.stopwords or w in en.verbs for w in phrase):
+            return ""
+        tokens = normalise(" ".join(phrase), self.glossary)
+        head = tokens[-1] if tokens else ""
+        fold = self.glossary.folding.token
+        classes = {fold(w) for w in en.class_words}
+        forms = {fold(w) for w in en.forms}
+        if head in classes or fold(phrase[-1]) in classes or head in forms:
+            return ""
+        return head
+
+    def _speaker(self, raw: list[str]) -> str:
+        """Who a "what did X say" question quotes, folded ("" for the article or government)."""
+        m = english().patterns["speaker"].search(" ".join(raw))
+        if not m:
+            return ""
+        tokens = normalise(m.group(1), self.glossary)
+        head = tokens[-1] if tokens else ""
+        fold = self.glossary.folding.token
+        return "" if head in {fold(w) for w in english().sources} else head
+
+
+def _fields(query: Query) -> dict:
+    return {name: getattr(query, name) for name in Query.__dataclass_fields__}

@@ -1,0 +1,91 @@
+"""Score stage: the gates a fact must pass for a parsed question (its constraints, the kind of
+answer asked, the focus) and the named features blended into one score, with weights kept in
+bot/data/weights.yml."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.matching.constraints import satisfied
+from bot.matching.language import data_path
+from bot.matching.profile import Profile
+from bot.matching.query import Query
+from bot.matching.retrieve import Index
+
+FEATURES = ("coverage", "overlap", "fuzzy", "semantic")
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    coverage: float = 0.45
+    overlap: float = 0.35
+    fuzzy: float = 0.20
+    semantic: float = 0.0
+
+
+@functools.cache
+def fitted() -> tuple[Weights, dict[str, float]]:
+    """The shipped feature weights and thresholds."""
+    raw = yaml.safe_load(data_path("weights.yml").read_text(encoding="utf-8"))
+    return Weights(**raw["features"]), dict(raw["thresholds"])
+
+
+def passes(profile: Profile, query: Query, topics: frozenset[str]) -> bool:
+    """Whether a fact can answer the question at all: every constraint met, the kind of answer
+    and the focus given, the speaker and the named things present."""
+    have = profile.constraints
+    wanted = query.constraints
+    if query.unknown:
+        return False
+    if not satisfied(wanted, have.years, have.ordinals, have.numbers):
+        return False
+    if not wanted.names <= profile.article_names | profile.vocab:
+        return False
+    if not query.kinds <= profile.kinds:
+        return False
+    if query.phase and query.phase not in profile.vocab:
+        return False
+    if query.focus is not None and not query.focus.answered_by(profile):
+        return False
+    if query.speaker and query.speaker not in profile.vocab:
+        return False
+    if query.year_end and not _states_by(profile.fact.answer, query.year_end):
+        return False
+    if query.what and query.what not in profile.vocab:
+        return False
+    # A topic the fact itself doesn't name is fine when its article is about it, but not when
+    # the fact names only others.
+    own = profile.vocab & topics
+    loose = not own or not own.isdisjoint(query.topics)
+    return all(t in profile.vocab or (loose and t in profile.article_names) for t in query.topics)
+
+
+def _states_by(answer: str, year: str) -> bool:
+    import re
+
+    return re.search(rf"\b(?:by|end of|until|through) (?:the end of )?{year}\b", answer) is not None
+
+
+def features(profile: Profile, query: Query, index: Index) -> dict[str, float]:
+    """The lexical features of one fact for one question, each in [0, 1]."""
+    weights = {t: index.weight(t) for t in query.tokens}
+    total = sum(weights.values()) or 1.0
+    coverage = sum(w for t, w in weights.items() if t in profile.vocab) / total
+    overlap = 0.0
+    for q, q_total in zip(profile.questions, profile.question_weights, strict=True):
+        shared = sum(w for t, w in weights.items() if t in q)
+        recall, precision = shared / total, shared / q_total
+        if recall + precision:
+            overlap = max(overlap, 2 * recall * precision / (recall + precision))
+    best = process.extractOne(
+        " ".join(query.tokens), profile.question_text, scorer=fuzz.token_sort_ratio
+    )
+    return {"coverage": coverage, "overlap": overlap, "fuzzy": best[1] / 100 if best else 0.0}
+
+
+def blend(values: dict[str, float], weights: Weights) -> float:
+    return round(sum(getattr(weights, name) * values.get(name, 0.0) for name in FEATURES), 4)
