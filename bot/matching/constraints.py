@@ -20,12 +20,15 @@ class Constraints:
     ordinals: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
+    months: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=200_000)
 def constraint_kind(tok: str) -> str:
     if tok.startswith("#"):
         return "ordinal"
+    if tok.startswith("@"):
+        return "month"
     if re.fullmatch(r"(19|20)\d\d", tok):
         return "year"
     if re.fullmatch(r"\d+(\.\d+)?", tok):
@@ -35,7 +38,7 @@ def constraint_kind(tok: str) -> str:
 
 def constraints_of(tokens: Iterable[str], names: Iterable[str] = ()) -> Constraints:
     """Split constraint tokens out of folded tokens; `names` are the text's name words."""
-    found: dict[str, set[str]] = {"year": set(), "ordinal": set(), "number": set()}
+    found: dict[str, set[str]] = {"year": set(), "ordinal": set(), "number": set(), "month": set()}
     for tok in tokens:
         kind = constraint_kind(tok)
         if kind:
@@ -45,21 +48,21 @@ def constraints_of(tokens: Iterable[str], names: Iterable[str] = ()) -> Constrai
         frozenset(found["ordinal"]),
         frozenset(found["number"]),
         frozenset(names),
+        frozenset(found["month"]),
     )
 
 
-def satisfied(
-    asked: Constraints, years: frozenset[str], ordinals: frozenset[str], numbers: frozenset[str]
-) -> bool:
-    """Whether a fact with these years, ordinals and numbers can answer what is asked."""
-    for want, have in (
-        (asked.years, years),
-        (asked.ordinals, ordinals),
-        (asked.numbers, numbers | years),
+def satisfied(asked: Constraints, have: Constraints) -> bool:
+    """Whether a fact pinning `have` can answer what is asked: every year, edition and number
+    asked is the fact's, and a month asked is one the fact names (if it names any)."""
+    for want, known in (
+        (asked.years, have.years),
+        (asked.ordinals, have.ordinals),
+        (asked.numbers, have.numbers | have.years),
     ):
-        if want and not want <= have:
+        if want and not want <= known:
             return False
-    return True
+    return not (asked.months and have.months and not asked.months <= have.months)
 
 
 @functools.cache

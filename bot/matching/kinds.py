@@ -38,6 +38,8 @@ def focus_of(typed: Sequence[str]) -> tuple[str, list[str]]:
     for word in without_classifier(m.group(1).split()):
         if word in en.stopwords or word in en.question_words or word in en.phrase_enders:
             break
+        if not focus and word in en.vague_heads:
+            return kind, []
         # The noun phrase ends where its verb begins: "how many visitors came".
         if focus and (word in en.verbs or (len(word) > 4 and word.endswith(("ed", "ing")))):
             break

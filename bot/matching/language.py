@@ -20,6 +20,7 @@ class English:
     numbers: dict[str, str]
     ordinals: dict[str, int]
     relative_editions: dict[str, str]
+    months: dict[str, str]
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     answer_forms: dict[str, re.Pattern[str]]
     patterns: dict[str, re.Pattern[str]]
@@ -50,6 +51,7 @@ def english() -> English:
         question_words=frozenset(raw.pop("question_words")),
         numbers=numbers,
         ordinals=ordinals,
+        months={w: f"@{group[0][:3]}" for group in raw.pop("months") for w in group},
         relative_editions={k: f"#{v}" for k, v in raw.pop("relative_editions").items()},
         kinds=tuple(
             (kind, re.compile("|".join(f"(?:{p})" for p in cues)))

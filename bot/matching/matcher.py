@@ -18,7 +18,7 @@ from bot.matching.language import english
 from bot.matching.profile import profile_fact
 from bot.matching.query import Parser, Query
 from bot.matching.retrieve import Index
-from bot.matching.score import Weights, blend, features, fitted, passes
+from bot.matching.score import Weights, blend, features, fitted, passes, query_weights
 from bot.matching.sources import all_source_facts, asked_field, source_id
 from bot.matching.text import Folding, Glossary, is_phrase_group, normalise, words
 from bot.matching.world import build_world
@@ -74,13 +74,15 @@ class Matcher:
         return self.rank_query(self.parse(question))
 
     def rank_query(self, query: Query, weights: Weights | None = None) -> list[Candidate]:
-        field = asked_field(query.text)
-        if field:
-            return self._rank_sources(query, field)
+        # A long message: each asking clause is scored in its context and each fact keeps its
+        # best (the whole message only when no clause asks); chatter was dropped in parsing.
+        parts = query.clauses or (query,)
+        for part in parts:
+            field = asked_field(part.text)
+            if field:
+                return self._rank_sources(part, field)
         best: dict[int, float] = {}
-        # A long message: the whole and each asking clause are scored, and each fact keeps its
-        # best; chatter was dropped when they were parsed.
-        for part in (query, *query.clauses):
+        for part in parts:
             for index, score in self._scored(part, weights or self.weights):
                 if score > best.get(index, -1.0):
                     best[index] = score
@@ -92,11 +94,11 @@ class Matcher:
         """Every fact passing the gates for one parsed question (or clause), with its features."""
         if not query.tokens or query.unknown:
             return []
-        weights = {t: self.index.weight(t) for t in query.tokens}
+        weights = query_weights(query, self.index)
         out = []
-        for index in self.index.pool(query.tokens, weights):
+        for index in self.index.pool(list(weights), weights):
             profile = self.profiles[index]
-            if passes(profile, query, self.topics):
+            if passes(profile, query, self.world):
                 values = features(profile, query, self.index)
                 if self.semantic is not None:
                     values["semantic"] = self.semantic.similarity(query, profile)
@@ -125,10 +127,14 @@ class Matcher:
         ignore = {self.folding.token(w) for w in english().source_words} | {
             self.folding.token(w) for w in english().chatter
         }
-        wanted = [t for t in query.tokens if t not in ignore]
-        n = max(len(self._article_vocab), 1)
+        n = len(self._article_vocab)
         df = Counter(t for counts in self._article_vocab.values() for t in set(counts))
-        weight = {t: math.log(1 + n / df[t]) if df[t] else math.log(1 + n) for t in wanted}
+        # Only words that tell the articles apart: in some of them, not in all.
+        weight = {
+            t: math.log(1 + n / df[t])
+            for t in (*query.tokens, *query.context)
+            if t not in ignore and 0 < df[t] < n
+        }
         total = sum(weight.values())
         ranked = []
         for aid, counts in self._article_vocab.items():
@@ -136,7 +142,7 @@ class Matcher:
             if fact is None:
                 continue
             if not total:
-                share = 0.5 if n > 1 else 1.0  # "when was it published": which one, if several
+                share = 0.5 if n > 1 else 1.0  # "when was it published": which one, if several?
             else:
                 share = sum(w for t, w in weight.items() if t in counts) / total
             ranked.append(Candidate(fact, round(share, 4)))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.factsheet import Fact
 from bot.matching.constraints import Constraints, constraint_text, constraints_of
+from bot.matching.gazetteer import places_in
 from bot.matching.kinds import answer_kinds, counted_words, named_words, qualified_titles
 from bot.matching.text import Glossary, fold, normalise, words
 from bot.matching.world import World
@@ -48,7 +49,9 @@ def profile_fact(fact: Fact, glossary: Glossary, world: World) -> Profile:
         for text, f in zip(texts[:-2] + texts[-1:], folded[:-2] + folded[-1:], strict=True)
         for t in pinned_tokens(text, f[0], glossary)
     ]
-    own_names = frozenset(w for w in raw if w in world.names)
+    own_names = frozenset(w for w in raw if w in world.names) | frozenset(
+        p for p in places_in(raw) if p in world.names
+    )
     constraints = constraints_of(constraint_tokens, own_names)
     answer_tokens = normalise(fact.answer, glossary)
     has_number = bool(constraints_of(answer_tokens).numbers)

@@ -4,7 +4,7 @@ the raw text). Long Slack messages are split into clauses, and the ones that ask
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.matching.constraints import Constraints, constraint_text, constraints_of
 from bot.matching.gazetteer import places_in
@@ -32,11 +32,14 @@ _CLAUSE_END = re.compile(
 _ASKS = re.compile(
     r"\?|^(?:\w+ )?(?:who|what|whats|when|where|which|why|how|is|are|was|were|do|does|did|has|"
     r"have|had|can|could|will|would|should)\b|\b(?:tell me|remind me|i need|need to know|"
-    r"wondering|curious|anyone know|any idea|do you know|know (?:what|when|who|how|where|which))\b",
+    r"wondering|curious|anyone know|any idea|do you know|know (?:what|when|who|how|where|which)"
+    r"|^need\b|^looking for|^can you|^could you|^pls|^please|^what's|^whats)\b",
     re.IGNORECASE,
 )
 # A message this long (in words) or of several sentences is read clause by clause.
 LONG_WORDS = 25
+# At most this many asking clauses of one message are scored (bounded cost).
+MAX_ASKS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,8 @@ class Query:
     speaker: str = ""  # "what did X say": who is quoted
     year_end: str = ""  # "by the end of 2021"
     what: str = ""  # "what GDP target did ...": the thing asked for
-    clauses: tuple[Query, ...] = field(default=())  # a long message's asking parts
+    context: tuple[str, ...] = ()  # folded tokens of the rest of a long message
+    clauses: tuple[Query, ...] = field(default=())  # a long message's asking parts, in context
 
 
 def split_clauses(text: str) -> list[str]:
@@ -87,6 +91,20 @@ def adverbial_first(raw: list[str], editions: frozenset[str]) -> list[str]:
     return out
 
 
+def relative_editions(raw: list[str]) -> list[str]:
+    """ "The next fair", "the previous white paper" name another edition; "next year" (a time)
+    and "who gets paged next" (an order) do not, and lose the word."""
+    en = english()
+    out = list(raw)
+    for i, word in enumerate(raw):
+        following = raw[i + 1] if i + 1 < len(raw) else ""
+        if word in en.relative_editions and (
+            not following or following in en.stopwords or following in en.time_units
+        ):
+            out[i] = "then"  # a stopword
+    return out
+
+
 def capitals_as_state(typed: list[str]) -> frozenset[str]:
     """The capitals a question names as the subject of a verb ("has Washington sent"), which
     stand for their states and rule out no article."""
@@ -107,40 +125,49 @@ class Parser:
         self.world = world
         en = english()
         self.editions = en.edition_nouns | world.topics
+        fold = glossary.folding.token
+        self.chatter = frozenset(fold(w) for w in en.chatter) - {""}
 
     def parse(self, question: str) -> Query:
         truncated = len(question) > MAX_CHARS
         text = clean(question[:MAX_CHARS])
         query = self._parse_one(text, truncated, long=False)
         pieces = split_clauses(text)
-        if len(pieces) > 1 or len(query.typed) > LONG_WORDS:
-            asking = [c for c in pieces if asks(c)] or pieces
-            variants: list[str] = []
-            for i, clause in enumerate(pieces):
-                if clause not in asking:
-                    continue
-                variants.append(clause)
-                # The asking part often leans on the sentence before it ("We covered the
-                # fair. How many came?").
-                if i > 0:
-                    variants.append(f"{pieces[i - 1]} {clause}")
-                if len(variants) >= 6:
-                    break
-            clauses = tuple(
-                self._parse_one(v, False, long=True) for v in dict.fromkeys(variants) if v != text
+        if len(pieces) < 2 and len(query.typed) <= LONG_WORDS:
+            return query
+        # A long message: each clause that asks is read as the question, with the rest of the
+        # message as context, which may support a fact but costs little when a fact lacks it.
+        whole = self._parse_one(text, truncated, long=True)
+        variants = []
+        for i, clause in enumerate(pieces):
+            if not asks(clause) or len(variants) >= MAX_ASKS:
+                continue
+            asked = self._parse_one(clause, False, long=True)
+            rest = self._parse_one(" ".join(p for j, p in enumerate(pieces) if j != i), False, True)
+            # Years, editions and months in the context still pin the question ("we hire in
+            # 2027. What will the match be that year?"); its names may be only scenery.
+            pinned = Constraints(
+                asked.constraints.years | rest.constraints.years,
+                asked.constraints.ordinals | rest.constraints.ordinals,
+                asked.constraints.numbers,
+                asked.constraints.names,
+                asked.constraints.months | rest.constraints.months,
             )
-            whole = self._parse_one(text, truncated, long=True)
-            return Query(**{**_fields(whole), "clauses": clauses})
-        return query
+            context = tuple(t for t in rest.tokens if t not in asked.tokens)
+            variants.append(replace(asked, constraints=pinned, context=context))
+        return replace(whole, clauses=tuple(variants))
 
     def _parse_one(self, text: str, truncated: bool, long: bool) -> Query:
         en = english()
         typed = words(text)
-        if long:
-            # Chatter ("hey team, quick q for the deck") is never what a message asks about.
-            typed = [w for w in typed if w not in en.chatter]
-        raw = adverbial_first([self.index.correct(w) for w in typed], self.editions)
+        raw = relative_editions(
+            adverbial_first([self.index.correct(w) for w in typed], self.editions)
+        )
         tokens = tuple(dict.fromkeys(normalise(" ".join(raw), self.glossary)))
+        if long:
+            # Chatter ("hey team, quick q for the deck") is never what a message asks about;
+            # dropped after the glossary, so an alias that holds such a word survives.
+            tokens = tuple(t for t in tokens if t not in self.chatter)
         state = capitals_as_state(typed)
         names = {w for w in raw if w in self.world.names and w not in state}
         unknown = set(self._unknown_names(text, typed, raw))
@@ -192,6 +219,7 @@ class Parser:
                 or len(word) < 3
                 or word in en.stopwords
                 or word in en.chatter
+                or word in en.calendar
             ):
                 continue
             rare = not is_common_word(word)
@@ -243,7 +271,3 @@ class Parser:
         head = tokens[-1] if tokens else ""
         fold = self.glossary.folding.token
         return "" if head in {fold(w) for w in english().sources} else head
-
-
-def _fields(query: Query) -> dict:
-    return {name: getattr(query, name) for name in Query.__dataclass_fields__}

@@ -15,6 +15,7 @@ from bot.matching.language import data_path
 from bot.matching.profile import Profile
 from bot.matching.query import Query
 from bot.matching.retrieve import Index
+from bot.matching.world import World
 
 FEATURES = ("coverage", "overlap", "fuzzy", "semantic")
 
@@ -34,16 +35,14 @@ def fitted() -> tuple[Weights, dict[str, float]]:
     return Weights(**raw["features"]), dict(raw["thresholds"])
 
 
-def passes(profile: Profile, query: Query, topics: frozenset[str]) -> bool:
+def passes(profile: Profile, query: Query, world: World) -> bool:
     """Whether a fact can answer the question at all: every constraint met, the kind of answer
     and the focus given, the speaker and the named things present."""
     have = profile.constraints
     wanted = query.constraints
-    if query.unknown:
+    if query.unknown or not satisfied(wanted, have):
         return False
-    if not satisfied(wanted, have.years, have.ordinals, have.numbers):
-        return False
-    if not wanted.names <= profile.article_names | profile.vocab:
+    if not names_met(wanted.names, profile, world):
         return False
     if not query.kinds <= profile.kinds:
         return False
@@ -59,9 +58,26 @@ def passes(profile: Profile, query: Query, topics: frozenset[str]) -> bool:
         return False
     # A topic the fact itself doesn't name is fine when its article is about it, but not when
     # the fact names only others.
-    own = profile.vocab & topics
+    own = profile.vocab & world.topics
     loose = not own or not own.isdisjoint(query.topics)
     return all(t in profile.vocab or (loose and t in profile.article_names) for t in query.topics)
+
+
+def names_met(asked: frozenset[str], profile: Profile, world: World) -> bool:
+    """A name asked about (a place, a person) is the fact's own, or its article's when the
+    fact names no other: "the Minneapolis stipend" is not a fact about Valencia's, though one
+    article names both. Names every article shares ("China" in a sheet about China) decide
+    nothing."""
+    if not asked:
+        return True
+    own = profile.constraints.names
+    loose = not own or not own.isdisjoint(asked)
+    return all(
+        name in profile.constraints.names
+        or name in profile.vocab
+        or (loose and name in profile.article_names)
+        for name in asked
+    )
 
 
 def _states_by(answer: str, year: str) -> bool:
@@ -72,7 +88,11 @@ def _states_by(answer: str, year: str) -> bool:
 
 def features(profile: Profile, query: Query, index: Index) -> dict[str, float]:
     """The lexical features of one fact for one question, each in [0, 1]."""
-    weights = {t: index.weight(t) for t in query.tokens}
+    weights = query_weights(query, index)
+    # A word of the context that the fact lacks costs little: it may be only scenery.
+    for t in query.context:
+        if t not in profile.vocab and t in weights and t not in query.tokens:
+            weights[t] *= UNEXPLAINED_CONTEXT
     total = sum(weights.values()) or 1.0
     coverage = sum(w for t, w in weights.items() if t in profile.vocab) / total
     overlap = 0.0
@@ -85,6 +105,20 @@ def features(profile: Profile, query: Query, index: Index) -> dict[str, float]:
         " ".join(query.tokens), profile.question_text, scorer=fuzz.token_sort_ratio
     )
     return {"coverage": coverage, "overlap": overlap, "fuzzy": best[1] / 100 if best else 0.0}
+
+
+# How much a word of a long message's context counts beside a word of its asking clause.
+CONTEXT_WEIGHT = 0.35
+# And how much a context word the fact does not explain counts against it, relative to that.
+UNEXPLAINED_CONTEXT = 0.25
+
+
+def query_weights(query: Query, index: Index) -> dict[str, float]:
+    """Each token's weight: its rarity on the sheet, less for a long message's context."""
+    weights = {t: index.weight(t) for t in query.tokens}
+    for t in query.context:
+        weights.setdefault(t, CONTEXT_WEIGHT * index.weight(t))
+    return weights
 
 
 def blend(values: dict[str, float], weights: Weights) -> float:

@@ -145,6 +145,8 @@ class Folding:
             return "#last"
         if tok in en.relative_editions:
             return en.relative_editions[tok]
+        if tok in en.months:
+            return en.months[tok]
         if m := _ORDINAL_DIGITS.match(tok):
             return f"#{int(m.group(1))}"
         if tok in en.stopwords and tok not in en.question_words:

@@ -32,6 +32,7 @@ class World:
     topics: frozenset[str]  # glossary canonical tokens: CIIE, the BRI, ...
     names: frozenset[str]  # name words known to the sheet, lower case
     article_names: Mapping[str, frozenset[str]]  # per article: its names and topics
+    common: frozenset[str] = frozenset()  # names every article has (when there are several)
 
 
 def derive_names(texts: Iterable[str], extra: Iterable[str] = ()) -> frozenset[str]:
@@ -74,4 +75,5 @@ def build_world(
             | places
             | frozenset(t for t in normalise(text, glossary) if t in topics)
         )
-    return World(topics, frozenset(names), article_names)
+    shared = frozenset.intersection(*article_names.values()) if len(article_names) > 1 else None
+    return World(topics, frozenset(names), article_names, shared or frozenset())

@@ -20,7 +20,7 @@ FLOORS = {
     "heldout4.yml": (0.97, 0.94),
     "heldout5.yml": (0.92, 0.98),
     "heldout6.yml": (0.90, 0.98),
-    "heldout7.yml": (0.93, 1.0),
+    "heldout7.yml": (0.92, 1.0),
     "heldout8.yml": (0.86, 0.98),
     "heldout9.yml": (0.80, 0.96),
 }
