@@ -149,6 +149,48 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fit(args: argparse.Namespace) -> int:
+    from bot.fitting import leave_one_out, load_sets, measure, prepare, search, weights_yaml
+    from bot.matching.language import data_path
+
+    prepared = prepare(load_sets(args.sets))
+    semantic = any("semantic" in v for p in prepared for rows in p.parts for *_, v in rows)
+    fits = {"lexical": search(prepared)}
+    if semantic:
+        fits["semantic"] = search(prepared, semantic=True)
+    for label, fit in fits.items():
+        w = fit.weights
+        print(
+            f"{label}: fitted on {len(prepared)} questions: coverage {w.coverage:.3f} overlap "
+            f"{w.overlap:.3f} fuzzy {w.fuzzy:.3f} semantic {w.semantic:.3f}; answer >= "
+            f"{fit.answer:.2f}, margin {fit.margin:.2f}: right {fit.accuracy:.1%}, declined "
+            f"{fit.decline:.1%}, wrong {fit.wrong}"
+        )
+        for name in dict.fromkeys(p.set_name for p in prepared):
+            r, n, wrong, d, m = measure([p for p in prepared if p.set_name == name], fit)
+            print(f"  {name:<24} right {r}/{n}  wrong {wrong}  declined {d}/{m}")
+        if args.loso:
+            print(f"{label}: leave one set out (fitted on the others, measured on it):")
+            rates = []
+            for name, loso, (r, n, wrong, d, m) in leave_one_out(prepared, label == "semantic"):
+                rates.append((r / max(n, 1), d / max(m, 1)))
+                print(
+                    f"  {name:<24} right {r}/{n} = {r / max(n, 1):.1%}  wrong {wrong}  "
+                    f"declined {d}/{m} = {d / max(m, 1):.1%}  (answer >= {loso.answer:.2f}, "
+                    f"semantic {loso.weights.semantic:.2f})"
+                )
+            acc, dec = zip(*rates, strict=True)
+            print(
+                f"  mean right {sum(acc) / len(acc):.1%} (worst {min(acc):.1%}), "
+                f"mean declined {sum(dec) / len(dec):.1%} (worst {min(dec):.1%})"
+            )
+    if args.write:
+        path = data_path("weights.yml")
+        path.write_text(weights_yaml(fits["lexical"], fits.get("semantic")), encoding="utf-8")
+        print(f"written: {path}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.bench import run_bench
 
@@ -190,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--calibrate", action="store_true", help="search thresholds on the set")
     ev.set_defaults(run=cmd_eval)
+
+    fit = sub.add_parser("fit", help="fit the matcher's weights and thresholds on question sets")
+    fit.add_argument("--sets", type=Path, default=DEFAULT_QUESTIONS.parent / "sets.yml")
+    fit.add_argument("--loso", action="store_true", help="also leave each set out in turn")
+    fit.add_argument("--write", action="store_true", help="write bot/data/weights.yml")
+    fit.set_defaults(run=cmd_fit)
 
     bench = sub.add_parser("bench", help="matcher latency vs plain rapidfuzz WRatio")
     bench.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])

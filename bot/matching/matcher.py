@@ -19,6 +19,7 @@ from bot.matching.profile import profile_fact
 from bot.matching.query import Parser, Query
 from bot.matching.retrieve import Index
 from bot.matching.score import Weights, blend, features, fitted, passes, query_weights
+from bot.matching.semantic import build as build_semantic
 from bot.matching.sources import all_source_facts, asked_field, source_id
 from bot.matching.text import Folding, Glossary, is_phrase_group, normalise, words
 from bot.matching.world import build_world
@@ -27,7 +28,7 @@ from bot.matching.world import build_world
 class Matcher:
     """Answers questions from a sheet's curated facts and its articles' metadata."""
 
-    def __init__(self, sheet: FactSheet, semantic=None) -> None:
+    def __init__(self, sheet: FactSheet, semantic: bool = True) -> None:
         self.sheet = sheet
         own_synonyms = tuple(getattr(sheet, "synonyms", ()))
         self.folding = Folding(own_synonyms)
@@ -46,9 +47,9 @@ class Matcher:
         article_words = {w for t in texts.values() for w in words(t)}
         self.index = Index(self.profiles, self.folding, article_words)
         self.parser = Parser(self.index, self.glossary, self.world)
-        self.weights, thresholds = fitted()
+        self.semantic = build_semantic(self.profiles) if semantic else None
+        self.weights, thresholds = fitted(self.semantic is not None)
         self.thresholds = Thresholds(**thresholds)
-        self.semantic = semantic
         self.source_facts = {
             f.id: f for facts in all_source_facts(sheet.articles).values() for f in facts
         }
@@ -82,31 +83,42 @@ class Matcher:
             if field:
                 return self._rank_sources(part, field)
         best: dict[int, float] = {}
+        similar = self._similarities(query)
         for part in parts:
-            for index, score in self._scored(part, weights or self.weights):
+            for index, score in self._scored(part, weights or self.weights, similar):
                 if score > best.get(index, -1.0):
                     best[index] = score
         ranked = [Candidate(self.profiles[i].fact, s) for i, s in best.items()]
         ranked.sort(key=lambda c: (-c.score, c.fact.id))
         return ranked
 
-    def features_of(self, query: Query) -> list[tuple[int, dict[str, float]]]:
+    def _similarities(self, query: Query):
+        """Each fact's cosine with the message as typed, when the semantic signal is on."""
+        if self.semantic is None or not query.tokens and not query.clauses:
+            return None
+        return self.semantic.similarities(self.semantic.vector(query.text))
+
+    def features_of(self, query: Query, similar=None) -> list[tuple[int, dict[str, float]]]:
         """Every fact passing the gates for one parsed question (or clause), with its features."""
         if not query.tokens or query.unknown:
             return []
         weights = query_weights(query, self.index)
+        pool = self.index.pool(list(weights), weights)
+        if similar is not None:
+            # Facts that mean the same in other words ("a magnet for money from overseas").
+            pool = list(dict.fromkeys([*pool, *self.semantic.neighbours(similar)]))
         out = []
-        for index in self.index.pool(list(weights), weights):
+        for index in pool:
             profile = self.profiles[index]
             if passes(profile, query, self.world):
                 values = features(profile, query, self.index)
-                if self.semantic is not None:
-                    values["semantic"] = self.semantic.similarity(query, profile)
+                if similar is not None:
+                    values["semantic"] = max(0.0, float(similar[index]))
                 out.append((index, values))
         return out
 
-    def _scored(self, query: Query, weights: Weights) -> list[tuple[int, float]]:
-        return [(i, blend(v, weights)) for i, v in self.features_of(query)]
+    def _scored(self, query: Query, weights: Weights, similar=None) -> list[tuple[int, float]]:
+        return [(i, blend(v, weights)) for i, v in self.features_of(query, similar)]
 
     # -- questions about the sources ----------------------------------------------------------
     def _article_vocabularies(self) -> dict[str, Counter]:

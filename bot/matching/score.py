@@ -29,10 +29,12 @@ class Weights:
 
 
 @functools.cache
-def fitted() -> tuple[Weights, dict[str, float]]:
-    """The shipped feature weights and thresholds."""
+def fitted(semantic: bool = False) -> tuple[Weights, dict[str, float]]:
+    """The shipped feature weights and thresholds, for the lexical path or with the semantic
+    signal on."""
     raw = yaml.safe_load(data_path("weights.yml").read_text(encoding="utf-8"))
-    return Weights(**raw["features"]), dict(raw["thresholds"])
+    section = raw.get("semantic" if semantic else "lexical") or raw["lexical"]
+    return Weights(**section["features"]), dict(section["thresholds"])
 
 
 def passes(profile: Profile, query: Query, world: World) -> bool:
