@@ -21,6 +21,8 @@ class Constraints:
     numbers: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
     months: frozenset[str] = frozenset()
+    # "The third or the fourth": any one of each group will do.
+    choices: tuple[frozenset[str], ...] = ()
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -62,7 +64,25 @@ def satisfied(asked: Constraints, have: Constraints) -> bool:
     ):
         if want and not want <= known:
             return False
-    return not (asked.months and have.months and not asked.months <= have.months)
+    if asked.months and have.months and not asked.months <= have.months:
+        return False
+    pinned = have.years | have.ordinals | have.numbers
+    return all(group & pinned for group in asked.choices)
+
+
+def with_choices(pinned: Constraints, groups: list[frozenset[str]]) -> Constraints:
+    """`pinned` with the tokens of each choice group ("2019 or 2020") moved into its choices."""
+    if not groups:
+        return pinned
+    chosen = frozenset().union(*groups)
+    return Constraints(
+        pinned.years - chosen,
+        pinned.ordinals - chosen,
+        pinned.numbers - chosen,
+        pinned.names,
+        pinned.months,
+        (*pinned.choices, *groups),
+    )
 
 
 @functools.cache

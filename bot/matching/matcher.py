@@ -54,6 +54,9 @@ class Matcher:
             f.id: f for facts in all_source_facts(sheet.articles).values() for f in facts
         }
         self._article_vocab = self._article_vocabularies()
+        self._titles = {
+            aid: frozenset(normalise(a.title, self.glossary)) for aid, a in sheet.articles.items()
+        }
 
     # -- the stages ---------------------------------------------------------------------------
     def parse(self, question: str) -> Query:
@@ -125,7 +128,8 @@ class Matcher:
         vocab: dict[str, Counter] = {}
         for aid, article in self.sheet.articles.items():
             counts: Counter = Counter()
-            counts.update(normalise(article.title, self.glossary))
+            # The title's words count twice: "the benefits update" names its headline.
+            counts.update(normalise(article.title, self.glossary) * 2)
             counts.update(set(normalise(article.text, self.glossary)))
             for profile in self.profiles:
                 if profile.fact.article == aid:
@@ -157,6 +161,9 @@ class Matcher:
                 share = 0.5 if n > 1 else 1.0  # "when was it published": which one, if several?
             else:
                 share = sum(w for t, w in weight.items() if t in counts) / total
+                # Between articles the words fit equally, the one whose title has them.
+                in_title = sum(w for t, w in weight.items() if t in self._titles[aid]) / total
+                share = min(1.0, share + 0.1 * in_title)
             ranked.append(Candidate(fact, round(share, 4)))
         ranked.sort(key=lambda c: (-c.score, c.fact.id))
         return ranked

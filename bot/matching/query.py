@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from bot.matching.constraints import Constraints, constraint_text, constraints_of
+from bot.matching.constraints import (
+    Constraints,
+    constraint_kind,
+    constraint_text,
+    constraints_of,
+    with_choices,
+)
 from bot.matching.gazetteer import places_in
 from bot.matching.kinds import Focus, focus_of, question_kinds, without_classifier
 from bot.matching.language import english
@@ -26,14 +32,16 @@ from bot.matching.world import NAME_FREQUENCY, World
 _CAPITALISED = re.compile(r"(?<=[A-Za-z0-9,;:] )([A-Z][a-z]+)\b")
 # Where a message's sentences and clauses end.
 _CLAUSE_END = re.compile(
-    r"(?<=[.!?;])\s+|\n+|\s+[-–—]+\s+|(?<=[a-z0-9]),\s+(?=(?:but|and|so|also)\b)"
+    r"(?<=[.!?;:])\s+|\n+|\s+[-–—]+\s+|(?<=[a-z0-9]),\s+(?=(?:but|and|so|also)\b)"
 )
 # How a clause that asks begins or shows it asks.
 _ASKS = re.compile(
     r"\?|^(?:\w+ )?(?:who|what|whats|when|where|which|why|how|is|are|was|were|do|does|did|has|"
     r"have|had|can|could|will|would|should)\b|\b(?:tell me|remind me|i need|need to know|"
     r"wondering|curious|anyone know|any idea|do you know|know (?:what|when|who|how|where|which)"
-    r"|^need\b|^looking for|^can you|^could you|^pls|^please|^what's|^whats)\b",
+    r"|^need\b|^looking for|^can you|^could you|^pls|^please|^what's|^whats"
+    # A question word anywhere: "per the piece, how many countries got them."
+    r"|how (?:many|much|long|big|far|often)|what|which|who|whose|when|where)\b",
     re.IGNORECASE,
 )
 # A message this long (in words) or of several sentences is read clause by clause.
@@ -143,7 +151,8 @@ class Parser:
             if not asks(clause) or len(variants) >= MAX_ASKS:
                 continue
             asked = self._parse_one(clause, False, long=True)
-            rest = self._parse_one(" ".join(p for j, p in enumerate(pieces) if j != i), False, True)
+            rest_text = " ".join(p for j, p in enumerate(pieces) if j != i)
+            rest = self._parse_one(rest_text, False, long=True, context=True)
             # Years, editions and months in the context still pin the question ("we hire in
             # 2027. What will the match be that year?"); its names may be only scenery.
             pinned = Constraints(
@@ -152,12 +161,13 @@ class Parser:
                 asked.constraints.numbers,
                 asked.constraints.names,
                 asked.constraints.months | rest.constraints.months,
+                asked.constraints.choices + rest.constraints.choices,
             )
             context = tuple(t for t in rest.tokens if t not in asked.tokens)
             variants.append(replace(asked, constraints=pinned, context=context))
         return replace(whole, clauses=tuple(variants))
 
-    def _parse_one(self, text: str, truncated: bool, long: bool) -> Query:
+    def _parse_one(self, text: str, truncated: bool, long: bool, context: bool = False) -> Query:
         en = english()
         typed = words(text)
         raw = relative_editions(
@@ -190,7 +200,9 @@ class Parser:
             typed=tuple(typed),
             raw=tuple(raw),
             tokens=tokens,
-            constraints=constraints_of(pinned_tokens, names),
+            constraints=with_choices(
+                constraints_of(pinned_tokens, names), self._choices(raw, context)
+            ),
             kinds=kinds,
             focus=self._focus(raw),
             topics=frozenset(t for t in tokens if t in self.world.topics and t not in state),
@@ -202,6 +214,20 @@ class Parser:
             else "",
             what=self._what_head(raw),
         )
+
+    def _choices(self, raw: list[str], context: bool) -> list[frozenset[str]]:
+        """ "The third or the fourth", "2019 or 2020" (and, in a message's context, "the 13th
+        and 14th"): a choice between pinned things, any one of which a fact may give."""
+        joins = {"or", "and"} if context else {"or"}
+        fold = self.glossary.folding.token
+        words_ = [w for w in raw if w not in ("the", "a")]
+        groups = []
+        for left, join, right in zip(words_, words_[1:], words_[2:], strict=False):
+            a, b = fold(left), fold(right)
+            kind = constraint_kind(a)
+            if join in joins and kind and kind == constraint_kind(b):
+                groups.append(frozenset({a, b}))
+        return groups
 
     def _unknown_names(self, text: str, typed: list[str], raw: list[str]) -> frozenset[str]:
         """Words that name something the sheet's world has never seen: not a word of the sheet
@@ -224,7 +250,11 @@ class Parser:
                 continue
             rare = not is_common_word(word)
             named = word in capitalised and frequency(word) < NAME_FREQUENCY
-            if (rare or named) and not self.index.near_sheet_word(word):
+            if (
+                (rare or named)
+                and not self.index.near_sheet_word(word)
+                and not self.index.compound_of_known(word)
+            ):
                 found.add(word)
         return frozenset(found)
 

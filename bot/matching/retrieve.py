@@ -53,8 +53,10 @@ class Index:
         surface = {w for p in profiles for q in p.fact.questions for w in words(q)}
         surface |= {w for p in profiles for w in words(p.fact.answer)}
         self.surface = frozenset(surface)
-        # Words the sheet's world knows though no fact uses them (its articles' words).
-        self.known = self.surface | frozenset(extra_words)
+        # Words the sheet's world knows though no fact's phrasing or answer uses them: its
+        # quotes, tags and articles.
+        extra = {w for p in profiles for w in words(f"{p.fact.quote} {' '.join(p.fact.tags)}")}
+        self.known = self.surface | frozenset(extra_words) | frozenset(extra)
         self._surface_list = sorted(w for w in self.surface if w.isalpha())
         self.delete_index: dict[str, list[str]] = defaultdict(list)
         for word in self.surface:
@@ -92,6 +94,12 @@ class Index:
                 -len(self.postings.get(self.folding.token(o), ())),
                 o,
             ),
+        )
+
+    def compound_of_known(self, word: str) -> bool:
+        """Whether a word is two words the sheet knows written as one ("carryover")."""
+        return any(
+            word[:i] in self.known and word[i:] in self.known for i in range(3, len(word) - 1)
         )
 
     def near_sheet_word(self, word: str) -> bool:
