@@ -13,7 +13,7 @@ from bot.articles import Article, articles_from_headers, load_articles
 from bot.core import Core
 from bot.errors import FactBotError, SheetError
 from bot.factsheet import bundled_sheet_path, read_sheet
-from bot.matcher import Result
+from bot.matcher import Result, truncation_note
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,12 @@ def result_json(core: Core, result: Result) -> dict:
 
 def result_text(core: Core, result: Result) -> str:
     """A terminal-friendly reply: answer with source and date, or an honest decline."""
+    note = truncation_note(result)
+    text = _result_text(core, result)
+    return f"{text}\n    ({note})" if note else text
+
+
+def _result_text(core: Core, result: Result) -> str:
 
     def cite(fact) -> str:
         a = core.article(fact)

@@ -9,6 +9,7 @@ from bot.matching.decide import (
     Result,
     Thresholds,
     decide,
+    truncation_note,
 )
 from bot.matching.duplicates import near_duplicate_questions
 from bot.matching.matcher import Matcher
@@ -37,6 +38,7 @@ __all__ = [
     "Thresholds",
     "constraint_text",
     "decide",
+    "truncation_note",
     "is_common_word",
     "near_duplicate_questions",
     "normalise",

@@ -45,6 +45,7 @@ class Answer:
     fact: Fact
     score: float
     alternatives: tuple[Candidate, ...] = ()
+    truncated: bool = False  # the question was cut at MAX_CHARS
 
     outcome = "answer"
 
@@ -55,6 +56,7 @@ class Ambiguous:
 
     question: str
     candidates: tuple[Candidate, ...]
+    truncated: bool = False  # the question was cut at MAX_CHARS
 
     outcome = "ambiguous"
 
@@ -69,6 +71,7 @@ class NoMatch:
 
     question: str
     closest: tuple[Candidate, ...] = ()
+    truncated: bool = False  # the question was cut at MAX_CHARS
 
     outcome = "no_match"
 
@@ -78,6 +81,15 @@ class NoMatch:
 
 
 Result = Answer | Ambiguous | NoMatch
+
+
+def truncation_note(result: Result) -> str | None:
+    """What a reply says when the question was too long to read whole."""
+    if not result.truncated:
+        return None
+    from bot.matching.text import MAX_CHARS
+
+    return f"Your message was long: I read only its first {MAX_CHARS:,} characters."
 
 
 def decide(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import replace
 
 from bot.factsheet import FactSheet
 from bot.matching.decide import Candidate, Result, Thresholds, decide
@@ -71,7 +72,8 @@ class Matcher:
         self, query: Query, ranked: list[Candidate], thresholds: Thresholds | None = None
     ) -> Result:
         era = bool(query.constraints.years or query.constraints.ordinals)
-        return decide(query.text, ranked, thresholds or self.thresholds, names_an_era=era)
+        result = decide(query.text, ranked, thresholds or self.thresholds, names_an_era=era)
+        return replace(result, truncated=True) if query.truncated else result
 
     def rank(self, question: str) -> list[Candidate]:
         """Candidates best first, facts that fail a gate removed."""

@@ -72,11 +72,18 @@ def source_facts(article: Article) -> list[Fact]:
     header = _first_line(article.text)
     facts = []
 
+    labels = {
+        "date": f"When was “{title}” published?",
+        "outlet": f"Which outlet published “{title}”?",
+        "headline": f"What is the headline of “{title}”?",
+        "photo": f"Who is credited for the photos in “{title}”?",
+    }
+
     def add(field: str, answer: str, quote: str) -> None:
         facts.append(
             Fact(
                 id=source_id(article.id, field),
-                questions=(),
+                questions=(labels[field],),
                 answer=answer,
                 quote=fold_whitespace(quote),
                 article=article.id,

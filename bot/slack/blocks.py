@@ -32,7 +32,7 @@ from slack_sdk.models.blocks import (
 
 from bot.articles import Article
 from bot.factsheet import Fact
-from bot.matcher import Ambiguous, Answer, Candidate, NoMatch, Result
+from bot.matcher import Ambiguous, Answer, Candidate, NoMatch, Result, truncation_note
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -273,6 +273,7 @@ def render_result(
     public: bool = False,
 ) -> list[Block]:
     """Any outcome of the matcher as reply blocks; `public` replies name who asked."""
+    note = truncation_note(result)
     if isinstance(result, Answer):
         return render_answer(
             result.fact,
@@ -281,10 +282,13 @@ def render_result(
             asker=asker,
             shared_by=asker if public else None,
             share=share,
+            note=note,
         )
     if isinstance(result, Ambiguous):
-        return render_choices(result, articles, asker=asker)
-    return render_no_match(result, articles, command)
+        blocks = render_choices(result, articles, asker=asker)
+    else:
+        blocks = render_no_match(result, articles, command)
+    return capped([*blocks, context(note)]) if note else blocks
 
 
 def result_text(result: Result, articles: Mapping[str, Article]) -> str:
