@@ -145,6 +145,8 @@ class Matcher:
         ignore = {self.folding.token(w) for w in english().source_words} | {
             self.folding.token(w) for w in english().chatter
         }
+        # "The handbook": a word for a kind of writing names one when a title has it.
+        ignore -= frozenset().union(*self._titles.values()) if self._titles else frozenset()
         n = len(self._article_vocab)
         df = Counter(t for counts in self._article_vocab.values() for t in set(counts))
         # Only words that tell the articles apart: in some of them, not in all.

@@ -112,10 +112,12 @@ class Folding:
         table: dict[str, str] = {}
         own: dict[str, str] = {}
         for group in sheet_groups:
-            if not is_phrase_group(group):
-                head = stem(str(group[0]).casefold())
-                for word in group:
-                    own.setdefault(stem(str(word).casefold()), head)
+            # The single words of a group; its phrases are matched like glossary aliases.
+            singles = [str(w).casefold() for w in group if len(words(str(w))) == 1]
+            if singles:
+                head = stem(singles[0])
+                for word in singles:
+                    own.setdefault(stem(word), head)
         for group in general_synonyms():
             if is_phrase_group(group) or any(stem(w) in own for w in group):
                 continue  # a sheet group that names a word takes it (and its group) over

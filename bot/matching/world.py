@@ -23,6 +23,9 @@ NAME_FREQUENCY = 2_000
 
 def _title_case(line: str) -> bool:
     """A headline or a section title, where every word is capitalised."""
+    line = line.strip()
+    if line.endswith((".", "!", "?", '"', "”")):
+        return False  # a sentence
     long = [w for w in line.split() if len(w) > 3]
     return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.6 * len(long)
 
