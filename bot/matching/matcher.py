@@ -141,7 +141,7 @@ class Matcher:
 
     def _rank_sources(self, query: Query, field: str) -> list[Candidate]:
         """The article a source question means, by the words that name it ("the piece about
-        vaccines"), and that article's answer for the field asked."""
+        the new office"), and that article's answer for the field asked."""
         ignore = {self.folding.token(w) for w in english().source_words} | {
             self.folding.token(w) for w in english().chatter
         }

@@ -36,7 +36,7 @@ def pinned_tokens(text: str, tokens: list[str], glossary: Glossary) -> list[str]
 
 def profile_fact(fact: Fact, glossary: Glossary, world: World) -> Profile:
     # Each text is folded once; the second fold keeps the words inside alias phrases, so
-    # "chinese national stand" still shares "chinese" and "stand" with the China Pavilion.
+    # "the lisbon branch" still shares "lisbon" with a fact about the Lisbon Office.
     texts = (*fact.questions, fact.answer, fact.quote, " ".join(fact.tags))
     folded = [fold(t, glossary) for t in texts]
     questions = [f[0] for f in folded[: len(fact.questions)]]

@@ -100,7 +100,7 @@ def adverbial_first(raw: list[str], editions: frozenset[str]) -> list[str]:
 
 
 def relative_editions(raw: list[str]) -> list[str]:
-    """ "The next fair", "the previous white paper" name another edition; "next year" (a time)
+    """ "The next fair", "the previous report" name another edition; "next year" (a time)
     and "who gets paged next" (an order) do not, and lose the word."""
     en = english()
     out = list(raw)

@@ -68,7 +68,7 @@ def passes(profile: Profile, query: Query, world: World) -> bool:
 def names_met(asked: frozenset[str], profile: Profile, world: World) -> bool:
     """A name asked about (a place, a person) is the fact's own, or its article's when the
     fact names no other: "the Minneapolis stipend" is not a fact about Valencia's, though one
-    article names both. Names every article shares ("China" in a sheet about China) decide
+    article names both. Names every article shares (the country a sheet is about) decide
     nothing."""
     if not asked:
         return True

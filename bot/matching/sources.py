@@ -14,7 +14,7 @@ from bot.matching.text import words
 
 FIELDS = ("date", "outlet", "headline", "photo")
 
-# Photo credits as articles print them: "(Photo Credit: Xinhua)", "[Photo/Xinhua]",
+# Photo credits as articles print them: "(Photo Credit: Agency)", "[Photo/Agency]",
 # "(Photo: Ann Lee)", and a caption "Photo taken ... (Outlet/Photographer)".
 _CREDITS = (
     re.compile(r"\((?:Photo|Picture|Image)(?: Credit| credit|s)?\s*[:/]\s*([^)\n]{2,80})\)"),
@@ -38,7 +38,7 @@ def asked_field(text: str) -> str:
     """Which part of a source a question asks about ("" when it asks about its content).
 
     It must name a piece of writing ("the article", "that piece") or a part only a source has
-    (outlet, headline, photo credit): "when was the white paper published" asks about what an
+    (outlet, headline, photo credit): "when was the policy paper published" asks about what an
     article reports, not about the article."""
     typed = words(text)
     folded = " ".join(typed)

@@ -160,7 +160,7 @@ class Folding:
 
     def soft(self, tok: str) -> str:
         """Like token(), but a stopword is kept, marked with "~", for alias phrases that hold
-        one ("Foreign Affairs Office of Beijing")."""
+        one ("Bank of Lisbon")."""
         en = english()
         if tok in en.stopwords and tok not in en.question_words:
             return "~" + tok

@@ -32,7 +32,7 @@ def _title_case(line: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class World:
-    topics: frozenset[str]  # glossary canonical tokens: CIIE, the BRI, ...
+    topics: frozenset[str]  # glossary canonical tokens: the named things of the sheet
     names: frozenset[str]  # name words known to the sheet, lower case
     article_names: Mapping[str, frozenset[str]]  # per article: its names and topics
     common: frozenset[str] = frozenset()  # names every article has (when there are several)

@@ -122,11 +122,9 @@ def test_british_and_american_spellings_meet():
     assert normalise("which premier spoke", glossary) != normalise("which premiere", glossary)
     assert normalise("its world premiere", glossary) == normalise("its premiere", glossary)
     assert normalise("its world premiere", glossary) != normalise("its debut", glossary)
-    assert "pavilion" not in normalise("help them stand on their own feet", glossary)
-    assert "pavilion" in normalise("how big was china's stand", glossary)
+    assert "stand" not in normalise("help them stand on their own feet", glossary)
     assert normalise("xi laid out", glossary) == normalise("xi announced", glossary)
     assert normalise("turn itself into", glossary) == normalise("became", glossary)
-    assert normalise("its home market", glossary) == normalise("the chinese market", glossary)
     assert normalise("sick people from other countries", glossary) == normalise(
         "sick foreigners", glossary
     )

@@ -25,9 +25,9 @@ def test_stems_meet_british_and_american_spellings():
 
 
 def test_a_sheets_own_synonyms_override_the_general_ones():
-    """On a sheet that says a stand-up is a meeting, 'stand' is no longer a pavilion."""
-    general = Folding()
-    assert general.token("stand") == general.token("pavilion")
+    """One sheet says a stand is a pavilion, another that it is a stand-up meeting."""
+    expo = Folding([["pavilion", "stand", "booth"]])
+    assert expo.token("stand") == expo.token("pavilion")
     own = Folding([["standup", "stand", "daily sync"]])
     assert own.token("stand") == own.token("standup")
     assert own.token("stand") != own.token("pavilion")
