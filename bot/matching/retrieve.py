@@ -57,7 +57,7 @@ class Index:
         # quotes, tags and articles.
         extra = {w for p in profiles for w in words(f"{p.fact.quote} {' '.join(p.fact.tags)}")}
         self.known = self.surface | frozenset(extra_words) | frozenset(extra)
-        self._surface_list = sorted(w for w in self.surface if w.isalpha())
+        self._known_list = sorted(w for w in self.known if w.isalpha())
         self.delete_index: dict[str, list[str]] = defaultdict(list)
         for word in self.surface:
             if word.isalpha():
@@ -103,12 +103,13 @@ class Index:
         )
 
     def near_sheet_word(self, word: str) -> bool:
-        """Whether a word is within two edits of one the sheet uses (a typo, not a new name)."""
+        """Whether a word is within two edits of one the sheet or its articles use (a typo,
+        not a new name)."""
         if len(word) > 40:
             return False
         return (
             process.extractOne(
-                word, self._surface_list, scorer=Levenshtein.distance, score_cutoff=2
+                word, self._known_list, scorer=Levenshtein.distance, score_cutoff=2
             )
             is not None
         )
