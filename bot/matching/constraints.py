@@ -110,6 +110,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "The other two events": a count worked out from the fact's own, not one it must state.
         "other_count": re.compile(rf"\bother (?:\d+|{small})\b", re.IGNORECASE),
         "roman_item": re.compile(r"(?<![\w.])([IVX]{1,4})\. (?=[A-Z])"),
+        # Whether any of the above can apply: most texts have none of these.
+        "any": re.compile(
+            rf"\d|[IVX]\. |\b(?:other|{alt(en.last_words)}|{alt(en.numbered_edition_nouns)}|{small})\b",
+            re.IGNORECASE,
+        ),
     }
 
 
@@ -131,6 +136,8 @@ def constraint_text(text: str) -> str:
     second), and items numbered in Roman numerals read as ordinals so "the first part" finds a
     list of parts."""
     p = _patterns()
+    if not p["any"].search(text):
+        return text
     en = english()
     if len(p["roman_item"].findall(text)) >= 2:
         text += " lastitem"  # a numbered list has a last item

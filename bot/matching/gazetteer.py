@@ -77,6 +77,8 @@ def _multi() -> frozenset[str]:
 def places_in(typed: list[str]) -> list[str]:
     """The place names in a question's words, longest first at each position, joined by "_"."""
     single, starts = places()
+    if single.isdisjoint(typed) and starts.keys().isdisjoint(typed):
+        return []  # most texts name no place: one set test instead of a walk
     multi = _multi()
     found = []
     i = 0

@@ -16,8 +16,7 @@ from bot.matching.world import World
 @dataclass(slots=True)
 class Profile:
     fact: Fact
-    questions: list[list[str]]  # each phrasing folded
-    question_text: list[str]  # the same, joined (for the fuzzy ratio)
+    questions: tuple[tuple[str, ...], ...]  # each phrasing folded
     vocab: frozenset[str]  # every folded word of its phrasings, answer, quote and tags
     constraints: Constraints  # years, editions, numbers and names it pins
     article_names: frozenset[str]  # names and topics of its article, and its own names
@@ -26,6 +25,9 @@ class Profile:
     named: frozenset[str]
     qualified: dict[str, frozenset[str]]
     question_weights: list[float] = field(default_factory=list)  # idf total of each phrasing
+
+
+_NONE: dict[str, frozenset[str]] = {}  # shared by the many facts with no qualified titles
 
 
 def pinned_tokens(text: str, tokens: list[str], glossary: Glossary) -> list[str]:
@@ -39,7 +41,7 @@ def profile_fact(fact: Fact, glossary: Glossary, world: World) -> Profile:
     # "the lisbon branch" still shares "lisbon" with a fact about the Lisbon Office.
     texts = (*fact.questions, fact.answer, fact.quote, " ".join(fact.tags))
     folded = [fold(t, glossary) for t in texts]
-    questions = [f[0] for f in folded[: len(fact.questions)]]
+    questions = tuple(tuple(f[0]) for f in folded[: len(fact.questions)])
     vocab = frozenset(t for f in folded for t in f[0])
     vocab |= frozenset(t for f in folded[:-2] for t in f[1])
     raw = words(" ".join(texts[:-1]))
@@ -58,12 +60,11 @@ def profile_fact(fact: Fact, glossary: Glossary, world: World) -> Profile:
     return Profile(
         fact=fact,
         questions=questions,
-        question_text=[" ".join(q) for q in questions],
         vocab=vocab,
         constraints=constraints,
         article_names=world.article_names.get(fact.article, frozenset()) | own_names,
         kinds=answer_kinds(fact.questions, fact.answer, has_number),
         counted=counted_words(fact.questions, fact.answer, glossary),
         named=named_words(fact.questions, glossary),
-        qualified=qualified_titles(fact.answer),
+        qualified=qualified_titles(fact.answer) or _NONE,
     )

@@ -108,9 +108,7 @@ class Index:
         if len(word) > 40:
             return False
         return (
-            process.extractOne(
-                word, self._known_list, scorer=Levenshtein.distance, score_cutoff=2
-            )
+            process.extractOne(word, self._known_list, scorer=Levenshtein.distance, score_cutoff=2)
             is not None
         )
 

@@ -103,9 +103,8 @@ def features(profile: Profile, query: Query, index: Index) -> dict[str, float]:
         recall, precision = shared / total, shared / q_total
         if recall + precision:
             overlap = max(overlap, 2 * recall * precision / (recall + precision))
-    best = process.extractOne(
-        " ".join(query.tokens), profile.question_text, scorer=fuzz.token_sort_ratio
-    )
+    phrasings = [" ".join(q) for q in profile.questions]
+    best = process.extractOne(" ".join(query.tokens), phrasings, scorer=fuzz.token_sort_ratio)
     return {"coverage": coverage, "overlap": overlap, "fuzzy": best[1] / 100 if best else 0.0}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -127,12 +128,14 @@ class Folding:
         table.update(own)
         self.table = table
         self._cache: dict[str, str] = {}
+        self._soft: dict[str, str] = {}
         self.phrase_groups = tuple(g for g in general_synonyms() if is_phrase_group(g))
 
     def token(self, tok: str) -> str:
         cached = self._cache.get(tok)
         if cached is None:
-            cached = self._fold(tok)
+            # Interned: a sheet of 100,000 facts holds each distinct token once, not per fact.
+            cached = sys.intern(self._fold(tok))
             if len(self._cache) < 200_000:
                 self._cache[tok] = cached
         return cached
@@ -161,10 +164,16 @@ class Folding:
     def soft(self, tok: str) -> str:
         """Like token(), but a stopword is kept, marked with "~", for alias phrases that hold
         one ("Bank of Lisbon")."""
-        en = english()
-        if tok in en.stopwords and tok not in en.question_words:
-            return "~" + tok
-        return self.token(tok)
+        cached = self._soft.get(tok)
+        if cached is None:
+            en = english()
+            if tok in en.stopwords and tok not in en.question_words:
+                cached = sys.intern("~" + tok)
+            else:
+                cached = self.token(tok)
+            if len(self._soft) < 200_000:
+                self._soft[tok] = cached
+        return cached
 
 
 @functools.cache
