@@ -25,6 +25,8 @@ class English:
     answer_forms: dict[str, re.Pattern[str]]
     patterns: dict[str, re.Pattern[str]]
     source_fields: dict[str, re.Pattern[str]]
+    clause_end: re.Pattern[str]
+    asking: re.Pattern[str]
     lists: dict[str, frozenset[str]]
 
     def __getattr__(self, name: str) -> frozenset[str]:
@@ -59,6 +61,8 @@ def english() -> English:
         ),
         answer_forms={k: re.compile(v, re.IGNORECASE) for k, v in raw.pop("answer_forms").items()},
         patterns={k: re.compile(v) for k, v in raw.pop("patterns").items()},
+        clause_end=re.compile(raw.pop("clause_end")),
+        asking=re.compile(raw.pop("asking"), re.IGNORECASE),
         source_fields={
             field: re.compile("|".join(f"(?:{p})" for p in cues))
             for field, cues in raw.pop("source_fields").items()

@@ -30,20 +30,6 @@ from bot.matching.world import NAME_FREQUENCY, World
 
 # A capitalised word after another word: a name the asker typed ("the office in Austin").
 _CAPITALISED = re.compile(r"(?<=[A-Za-z0-9,;:] )([A-Z][a-z]+)\b")
-# Where a message's sentences and clauses end.
-_CLAUSE_END = re.compile(
-    r"(?<=[.!?;:])\s+|\n+|\s+[-–—]+\s+|(?<=[a-z0-9]),\s+(?=(?:but|and|so|also)\b)"
-)
-# How a clause that asks begins or shows it asks.
-_ASKS = re.compile(
-    r"\?|^(?:\w+ )?(?:who|what|whats|when|where|which|why|how|is|are|was|were|do|does|did|has|"
-    r"have|had|can|could|will|would|should)\b|\b(?:tell me|remind me|i need|need to know|"
-    r"wondering|curious|anyone know|any idea|do you know|know (?:what|when|who|how|where|which)"
-    r"|^need\b|^looking for|^can you|^could you|^pls|^please|^what's|^whats"
-    # A question word anywhere: "per the piece, how many countries got them."
-    r"|how (?:many|much|long|big|far|often)|what|which|who|whose|when|where)\b",
-    re.IGNORECASE,
-)
 # A message this long (in words) or of several sentences is read clause by clause.
 LONG_WORDS = 25
 # At most this many asking clauses of one message are scored (bounded cost).
@@ -74,11 +60,11 @@ class Query:
 
 def split_clauses(text: str) -> list[str]:
     """A message's sentences and clauses, in order, each stripped."""
-    return [c.strip() for c in _CLAUSE_END.split(text) if c and c.strip()]
+    return [c.strip() for c in english().clause_end.split(text) if c and c.strip()]
 
 
 def asks(clause: str) -> bool:
-    return bool(_ASKS.search(clause))
+    return bool(english().asking.search(clause))
 
 
 def adverbial_first(raw: list[str], editions: frozenset[str]) -> list[str]:

@@ -28,12 +28,6 @@ def source_id(article_id: str, field: str) -> str:
     return f"source-{article_id}-{field}".lower().replace("_", "-")
 
 
-_FIELD_NOUNS = re.compile(
-    r"\b(?:outlet|publication|newspaper|publisher|byline|headline|photo|photos|photograph"
-    r"|photographer|picture|pictures|image|images|credit|credited)\b"
-)
-
-
 def asked_field(text: str) -> str:
     """Which part of a source a question asks about ("" when it asks about its content).
 
@@ -42,9 +36,10 @@ def asked_field(text: str) -> str:
     article reports, not about the article."""
     typed = words(text)
     folded = " ".join(typed)
-    if english().source_nouns.isdisjoint(typed) and not _FIELD_NOUNS.search(folded):
+    en = english()
+    if en.source_nouns.isdisjoint(typed) and en.source_parts.isdisjoint(typed):
         return ""
-    for field, pattern in english().source_fields.items():
+    for field, pattern in en.source_fields.items():
         if pattern.search(folded):
             return field
     return ""
