@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import buildcache
 from bot.articles import Article, bundled_articles_dir, load_articles
 from bot.errors import Problem, SheetError
 from bot.factsheet import Fact, FactSheet, bundled_sheet_path, read_sheet, sheet_files
@@ -32,13 +33,24 @@ def _mtimes(sheet_path: Path, articles_dir: Path) -> tuple[float, ...]:
 
 
 def load(sheet_path: Path, articles_dir: Path) -> Loaded:
-    """Load and validate articles and sheet; raise SheetError with every problem."""
+    """Load and validate articles and sheet; raise SheetError with every problem. A sheet
+    whose files (and FactBot's) are unchanged since it last passed comes from the build cache."""
+    mtimes = _mtimes(sheet_path, articles_dir)
+    cache_key = buildcache.key(sheet_path, articles_dir)
+    cached = buildcache.read(cache_key) if cache_key else None
+    if cached is not None:
+        sheet, matcher = cached
+        matcher.attach_semantic()
+        return Loaded(sheet, matcher, dt.datetime.now(dt.UTC), mtimes)
     articles, problems = load_articles(articles_dir)
     sheet, sheet_problems = read_sheet(sheet_path, articles)
     problems += sheet_problems
     if problems:
         raise SheetError(problems)
-    return Loaded(sheet, Matcher(sheet), dt.datetime.now(dt.UTC), _mtimes(sheet_path, articles_dir))
+    matcher = Matcher(sheet)
+    if cache_key and len(sheet.facts) <= buildcache.MAX_FACTS:
+        buildcache.write(cache_key, (sheet, matcher))
+    return Loaded(sheet, matcher, dt.datetime.now(dt.UTC), mtimes)
 
 
 class Core:

@@ -17,7 +17,7 @@ import yaml
 from bot.core import Core
 from bot.evaluation import Case, load_cases
 from bot.matching.decide import ERA_MARGIN
-from bot.matching.score import FEATURES, Weights
+from bot.matching.score import Weights, blend
 from bot.matching.sources import asked_field
 
 SEMANTIC = (0.05, 0.1, 0.15, 0.2, 0.3)
@@ -28,6 +28,7 @@ LEXICAL = tuple(
 )
 ANSWER = np.round(np.arange(0.30, 0.71, 0.01), 2)
 MARGINS = (0.02, 0.03)
+ASKED_FLOORS = (0.5, 0.65, 0.8, 1.0)
 
 
 @dataclass(slots=True)
@@ -90,7 +91,7 @@ def _ranked(p: Prepared, w: Weights) -> list[tuple[str, str, float]]:
     best: dict[str, tuple[str, float]] = {}
     for rows in p.parts:
         for fid, article, values in rows:
-            score = round(sum(getattr(w, n) * values.get(n, 0.0) for n in FEATURES), 4)
+            score = blend(values, w)
             if fid not in best or score > best[fid][1]:
                 best[fid] = (article, score)
     ranked = [(fid, a, s) for fid, (a, s) in best.items()]
@@ -140,26 +141,27 @@ def search(prepared: list[Prepared], semantic: bool = False) -> Fit:
     (or, when none does, that decline the most)."""
     scope = np.array([p.case.in_scope for p in prepared])
     found: tuple | None = None
-    for s in SEMANTIC if semantic else (0.0,):
-        for c, o, f in LEXICAL:
-            k = (1.0 - s) / (c + o + f)
-            w = Weights(c * k, o * k, f * k, s)
-            for margin in MARGINS:
-                best, alone, right = _table(prepared, w, margin)
-                # Every answer threshold at once: answered = best >= t and alone.
-                answered = (best[None, :] >= ANSWER[:, None]) & alone[None, :]
-                declined = best[None, :] < ANSWER[:, None]  # ambiguous threshold = answer
-                acc = (answered & right & scope).sum(1) / max(scope.sum(), 1)
-                dec = (declined & ~scope).sum(1) / max((~scope).sum(), 1)
-                wrong = (answered & ~right & scope).sum(1)
-                for t in range(len(ANSWER)):
-                    rate = acc[t] - WRONG_COST * wrong[t] / max(scope.sum(), 1)
-                    key = (dec[t] >= MIN_DECLINE, rate if dec[t] >= MIN_DECLINE else dec[t], rate)
-                    if found is None or key > found[0]:
-                        found = (
-                            key,
-                            Fit(w, float(ANSWER[t]), margin, acc[t], dec[t], int(wrong[t])),
-                        )
+    for s, (c, o, f), floor in itertools.product(
+        SEMANTIC if semantic else (0.0,), LEXICAL, ASKED_FLOORS
+    ):
+        k = (1.0 - s) / (c + o + f)
+        w = Weights(c * k, o * k, f * k, s, floor)
+        for margin in MARGINS:
+            best, alone, right = _table(prepared, w, margin)
+            # Every answer threshold at once: answered = best >= t and alone.
+            answered = (best[None, :] >= ANSWER[:, None]) & alone[None, :]
+            declined = best[None, :] < ANSWER[:, None]  # ambiguous threshold = answer
+            acc = (answered & right & scope).sum(1) / max(scope.sum(), 1)
+            dec = (declined & ~scope).sum(1) / max((~scope).sum(), 1)
+            wrong = (answered & ~right & scope).sum(1)
+            for t in range(len(ANSWER)):
+                rate = acc[t] - WRONG_COST * wrong[t] / max(scope.sum(), 1)
+                key = (dec[t] >= MIN_DECLINE, rate if dec[t] >= MIN_DECLINE else dec[t], rate)
+                if found is None or key > found[0]:
+                    found = (
+                        key,
+                        Fit(w, float(ANSWER[t]), margin, acc[t], dec[t], int(wrong[t])),
+                    )
     assert found is not None
     return found[1]
 
@@ -195,6 +197,7 @@ def _section(fit: Fit) -> str:
         f"    overlap: {w.overlap:.3f}    # best F1 of weighted words with one curated phrasing\n"
         f"    fuzzy: {w.fuzzy:.3f}      # best token-sort ratio with one curated phrasing\n"
         f"    semantic: {w.semantic:.3f}   # best cosine with its phrasings and answer\n"
+        f"    asked_floor: {w.asked_floor:.2f}  # share kept when a fact explains none of what a long message asks\n"
         "  thresholds:\n"
         f"    answer: {fit.answer:.2f}\n"
         f"    ambiguous: {fit.answer:.2f}\n"

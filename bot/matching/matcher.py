@@ -48,9 +48,8 @@ class Matcher:
         article_words = {w for t in texts.values() for w in words(t)}
         self.index = Index(self.profiles, self.folding, article_words)
         self.parser = Parser(self.index, self.glossary, self.world)
-        self.semantic = build_semantic(self.profiles) if semantic else None
-        self.weights, thresholds = fitted(self.semantic is not None)
-        self.thresholds = Thresholds(**thresholds)
+        self._want_semantic = semantic
+        self.attach_semantic()
         self.source_facts = {
             f.id: f for facts in all_source_facts(sheet.articles).values() for f in facts
         }
@@ -58,6 +57,16 @@ class Matcher:
         self._titles = {
             aid: frozenset(normalise(a.title, self.glossary)) for aid, a in sheet.articles.items()
         }
+
+    def attach_semantic(self) -> None:
+        """Turn the semantic signal on or off as the environment says, with its weights."""
+        self.semantic = build_semantic(self.profiles) if self._want_semantic else None
+        self.weights, thresholds = fitted(self.semantic is not None)
+        self.thresholds = Thresholds(**thresholds)
+
+    def __getstate__(self) -> dict:
+        # The model session does not pickle; attach_semantic() makes it again from its cache.
+        return {**self.__dict__, "semantic": None}
 
     # -- the stages ---------------------------------------------------------------------------
     def parse(self, question: str) -> Query:

@@ -26,6 +26,9 @@ class Weights:
     overlap: float = 0.35
     fuzzy: float = 0.20
     semantic: float = 0.0
+    # The share of its score a fact keeps when it explains none of a long message's asking
+    # clause (1: context alone may carry it).
+    asked_floor: float = 1.0
 
 
 @functools.cache
@@ -105,7 +108,15 @@ def features(profile: Profile, query: Query, index: Index) -> dict[str, float]:
             overlap = max(overlap, 2 * recall * precision / (recall + precision))
     phrasings = [" ".join(q) for q in profile.questions]
     best = process.extractOne(" ".join(query.tokens), phrasings, scorer=fuzz.token_sort_ratio)
-    return {"coverage": coverage, "overlap": overlap, "fuzzy": best[1] / 100 if best else 0.0}
+    values = {"coverage": coverage, "overlap": overlap, "fuzzy": best[1] / 100 if best else 0.0}
+    if query.context:
+        # A long message's asking clause: how much of what it asks the fact explains, so
+        # context that fits cannot carry an ask the fact does not answer.
+        asked = {t: index.weight(t) for t in query.tokens}
+        total_asked = sum(asked.values())
+        if total_asked:
+            values["asked"] = sum(w for t, w in asked.items() if t in profile.vocab) / total_asked
+    return values
 
 
 # How much a word of a long message's context counts beside a word of its asking clause.
@@ -123,4 +134,7 @@ def query_weights(query: Query, index: Index) -> dict[str, float]:
 
 
 def blend(values: dict[str, float], weights: Weights) -> float:
-    return round(sum(getattr(weights, name) * values.get(name, 0.0) for name in FEATURES), 4)
+    score = sum(getattr(weights, name) * values.get(name, 0.0) for name in FEATURES)
+    if "asked" in values:
+        score *= weights.asked_floor + (1 - weights.asked_floor) * values["asked"]
+    return round(score, 4)

@@ -14,16 +14,18 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 # tuning.
 FLOORS = {
     "questions.yml": (0.94, 0.96),
-    "longsource.yml": (0.72, 0.85),
-    "heldout.yml": (0.95, 0.98),
+    "longsource.yml": (0.64, 0.92),
+    "blindA.yml": (0.78, 0.93),
+    "blindB.yml": (0.80, 0.86),
+    "heldout.yml": (0.96, 0.98),
     "heldout2.yml": (0.95, 1.0),
-    "heldout3.yml": (0.96, 0.98),
-    "heldout4.yml": (0.98, 0.96),
-    "heldout5.yml": (0.92, 1.0),
+    "heldout3.yml": (0.94, 0.98),
+    "heldout4.yml": (0.96, 0.96),
+    "heldout5.yml": (0.91, 1.0),
     "heldout6.yml": (0.91, 0.96),
     "heldout7.yml": (0.93, 1.0),
-    "heldout8.yml": (0.87, 0.96),
-    "heldout9.yml": (0.81, 0.96),
+    "heldout8.yml": (0.88, 0.98),
+    "heldout9.yml": (0.80, 0.96),
 }
 
 

@@ -369,7 +369,7 @@ def test_an_edition_counted_by_a_number_is_an_ordinal():
     second = fact("second", ["what happened at the second fair"], "The second fair opened in 2019.")
     third = fact("third", ["what happened at the third fair"], "The third fair went online.")
     matcher = sheet_matcher(second, third)
-    assert outcome(matcher, "what happened at round two of the fair")[1] == "second"
+    assert [c.fact.id for c in matcher.rank("what happened at round two of the fair")] == ["second"]
     assert [c.fact.id for c in matcher.rank("what happened at fair edition 3")] == ["third"]
     assert outcome(matcher, "what happened at round five of the fair")[0] == "no_match"
     assert "2th round" in constraint_text("round two")
