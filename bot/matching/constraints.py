@@ -105,7 +105,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "numbered_edition": re.compile(
-            rf"\b({alt(en.numbered_edition_nouns)}) (\d{{1,2}}|{small})\b", re.IGNORECASE
+            rf"\b({alt(en.numbered_edition_nouns)}) (\d{{1,2}}|{small}|[ivx]{{1,4}})\b",
+            re.IGNORECASE,
         ),
         # "The other two events": a count worked out from the fact's own, not one it must state.
         "other_count": re.compile(rf"\bother (?:\d+|{small})\b", re.IGNORECASE),
@@ -130,6 +131,16 @@ def _roman(numeral: str) -> int:
     return total
 
 
+def _edition_number(word: str) -> str:
+    """ "two" -> "2", "6" -> "6", "vi" -> "6" (part VI)."""
+    word = word.lower()
+    if word.isdigit():
+        return word
+    if set(word) <= set("ivx"):
+        return str(_roman(word.upper()))
+    return english().numbers.get(word, word)
+
+
 def constraint_text(text: str) -> str:
     """Text with the years and numbers that pin nothing taken out (span ends, the years of
     sources, "five-year plan"), editions counted by number as ordinals ("round two" is the
@@ -138,14 +149,13 @@ def constraint_text(text: str) -> str:
     p = _patterns()
     if not p["any"].search(text):
         return text
-    en = english()
     if len(p["roman_item"].findall(text)) >= 2:
         text += " lastitem"  # a numbered list has a last item
     text = p["roman_item"].sub(lambda m: f"{_roman(m.group(1))}th ", text)
     text = p["last_item"].sub(r"lastitem \1", text)
     text = p["other_count"].sub("other", text)
     text = p["numbered_edition"].sub(
-        lambda m: f"{en.numbers.get(m.group(2).lower(), m.group(2))}th {m.group(1)}", text
+        lambda m: f"{_edition_number(m.group(2))}th {m.group(1)}", text
     )
     text = p["span_adjective"].sub("", text)
     return p["source_year"].sub(r"\1", p["year_range"].sub(r"\1", text))

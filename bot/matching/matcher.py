@@ -114,7 +114,7 @@ class Matcher:
 
     def features_of(self, query: Query, similar=None) -> list[tuple[int, dict[str, float]]]:
         """Every fact passing the gates for one parsed question (or clause), with its features."""
-        if not query.tokens or query.unknown:
+        if not (query.tokens or query.context) or query.unknown:
             return []
         weights = query_weights(query, self.index)
         pool = self.index.pool(list(weights), weights)
@@ -176,7 +176,7 @@ class Matcher:
                 share = sum(w for t, w in weight.items() if t in counts) / total
                 # Between articles the words fit equally, the one whose title has them.
                 in_title = sum(w for t, w in weight.items() if t in self._titles[aid]) / total
-                share = min(1.0, share + 0.1 * in_title)
+                share = 0.9 * share + 0.1 * in_title
             ranked.append(Candidate(fact, round(share, 4)))
         ranked.sort(key=lambda c: (-c.score, c.fact.id))
         return ranked

@@ -24,6 +24,7 @@ from bot.matching.text import (
     frequency,
     is_common_word,
     normalise,
+    typo_of_english,
     words,
 )
 from bot.matching.world import NAME_FREQUENCY, World
@@ -240,6 +241,7 @@ class Parser:
                 (rare or named)
                 and not self.index.near_sheet_word(word)
                 and not self.index.compound_of_known(word)
+                and not (rare and typo_of_english(word))
             ):
                 found.add(word)
         return frozenset(found)

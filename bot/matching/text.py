@@ -267,6 +267,20 @@ def is_common_word(word: str) -> bool:
     return frequency(word) >= COMMON_WORD_FREQUENCY
 
 
+def typo_of_english(word: str) -> bool:
+    """Whether a word no list knows is one edit from a common English word ("upcomming"):
+    a typo of an ordinary word, not a name."""
+    if not 4 <= len(word) <= 20:
+        return False
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    edits |= {a + c + b for a, b in splits for c in letters}
+    return any(is_common_word(e) for e in edits if e != word)
+
+
 def undoubled(word: str) -> str:
     return re.sub(r"(.)\1", r"\1", word)
 
