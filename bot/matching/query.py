@@ -121,7 +121,9 @@ class Parser:
         en = english()
         self.editions = en.edition_nouns | world.topics
         fold = glossary.folding.token
-        self.chatter = frozenset(fold(w) for w in en.chatter) - {""}
+        # In a long message, chatter and the words for an answer's form ("the exact number",
+        # "the name") say nothing about which fact is meant.
+        self.chatter = frozenset(fold(w) for w in en.chatter | en.forms) - {""}
 
     def parse(self, question: str) -> Query:
         truncated = len(question) > MAX_CHARS
