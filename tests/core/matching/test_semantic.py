@@ -26,11 +26,16 @@ def test_a_model_file_that_is_not_the_pinned_one_is_refused(tmp_path):
         emb.Embedder(bad, vocab, emb.DEFAULT_MODEL_SHA256)
 
 
-def test_the_signal_is_off_unless_asked_for(monkeypatch, office):
-    """FACTBOT_SEMANTIC is off by default: the lexical matcher loads no model."""
-    monkeypatch.delenv("FACTBOT_SEMANTIC", raising=False)
+def test_factbot_semantic_off_turns_the_signal_off(monkeypatch, office):
+    """FACTBOT_SEMANTIC=off: the lexical matcher loads no model and uses its own weights."""
+    from bot.factsheet import FactSheet
+    from bot.matching.matcher import Matcher
+    from bot.matching.score import fitted
+
+    monkeypatch.setenv("FACTBOT_SEMANTIC", "off")
     assert not semantic.enabled()
-    assert office.semantic is None
+    lexical = Matcher(FactSheet(office.sheet.facts, office.sheet.glossary, office.sheet.articles))
+    assert lexical.semantic is None and lexical.weights == fitted(False)[0]
 
 
 @needs_model
