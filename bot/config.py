@@ -30,6 +30,8 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     digest_facts: int = 3
     digest_unanswered: bool = True
+    # The curators' channel: the only channel whose digest lists unanswered questions.
+    curator_channel: str | None = None
     retention_days: int = 90
     drafts_path: Path = Path("factbot-drafts.yml")
 
@@ -88,6 +90,7 @@ class Settings:
             timezone=tz,
             digest_facts=integer("FACTBOT_DIGEST_FACTS", 3, 1),
             digest_unanswered=unanswered,
+            curator_channel=get("FACTBOT_CURATOR_CHANNEL"),
             retention_days=integer("FACTBOT_RETENTION_DAYS", 90, 1),
             drafts_path=Path(get("FACTBOT_DRAFTS") or "factbot-drafts.yml"),
         )

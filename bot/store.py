@@ -346,6 +346,20 @@ class Store:
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [(wordings[key].most_common(1)[0][0], n) for key, n in ranked]
 
+    def top_answered_facts(
+        self, days: int = 7, limit: int = 5, *, min_askers: int = 3
+    ) -> list[tuple[str, int]]:
+        """The facts most people were answered with over the last `days` days, as (fact id,
+        how many people), only those that at least `min_askers` different people reached:
+        what the App Home may show everyone, since it names no one's own words."""
+        rows = self._query(
+            "SELECT fact_id, COUNT(DISTINCT user) AS n FROM questions"
+            " WHERE at >= ? AND outcome = 'answer' AND fact_id IS NOT NULL AND user IS NOT NULL"
+            " GROUP BY fact_id HAVING n >= ? ORDER BY n DESC, fact_id LIMIT ?",
+            (self._since(days), min_askers, limit),
+        )
+        return [(row["fact_id"], row["n"]) for row in rows]
+
     def outcome_counts(self, days: int = 7) -> dict[str, int]:
         """How many questions ended in each outcome over the last `days` days."""
         rows = self._query(

@@ -235,3 +235,22 @@ def test_picks_are_saved_once_per_day(store: Store) -> None:
     assert store.save_picks(DAY, [("c", 0)]) == ["a", "b"]
     assert store.picks_for(DAY) == ["a", "b"]
     assert store.rotation_state() == (0, {"a", "b"}, ["b", "a"])
+
+
+def test_top_answered_facts_count_people_not_questions(store: Store, core: Core) -> None:
+    """What the App Home shows everyone: facts several different people were answered with,
+    counted by person; one person asking many times, or an unanswered question, never shows."""
+    answered = core.answer("how many countries did china donate vaccines to")
+    assert answered.outcome == "answer"
+    for user in ("U1", "U1", "U1", "U2"):
+        store.record_question(
+            surface="dm", channel="D1", user=user, question="vaccines?", result=answered
+        )
+    unanswered = core.answer("is bob in hr getting fired")
+    for user in ("U1", "U2", "U3", "U4"):
+        store.record_question(
+            surface="dm", channel="D1", user=user, question="bob?", result=unanswered
+        )
+    assert store.top_answered_facts(days=7, min_askers=3) == []
+    store.record_question(surface="dm", channel="D2", user="U3", question="jabs?", result=answered)
+    assert store.top_answered_facts(days=7, min_askers=3) == [(answered.fact.id, 3)]

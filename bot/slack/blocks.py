@@ -436,10 +436,10 @@ def render_home(
     blocks += chunked_sections(article_lines(articles, facts))
     blocks += [DividerBlock(), header("Most asked this week")]
     if top_questions:
-        lines = [f"• {escape(q)} ({n}×)" for q, n in top_questions]
+        lines = [f"• {escape(q, from_slack=False)} ({n} people)" for q, n in top_questions]
         blocks += chunked_sections(lines)
     else:
-        blocks.append(context("Nobody has asked anything this week yet."))
+        blocks.append(context("Nothing has been asked by several people this week yet."))
     stamp = int(loaded_at.timestamp())
     fallback = loaded_at.strftime("%Y-%m-%d %H:%M UTC")
     blocks.append(

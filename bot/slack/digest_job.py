@@ -255,9 +255,12 @@ def post_digest(
     waited for (up to `wait` seconds) until it is posted or its claim can be taken over.
     """
     owner = new_owner()
-    digest: Digest | None = None
+    # What people asked and the bot could not answer is theirs: only the curators' channel's
+    # digest lists it, never a channel everyone reads.
+    digests: dict[bool, Digest] = {}
     statuses: dict[str, str] = {}
-    pending = list(dict.fromkeys(settings.digest_channels))
+    curators = settings.curator_channel
+    pending = list(dict.fromkeys([*settings.digest_channels, *([curators] if curators else [])]))
     deadline = time.monotonic() + wait
     while pending:
         waiting = []
@@ -273,15 +276,17 @@ def post_digest(
                     statuses[channel] = "in progress elsewhere"
                     waiting.append(channel)
                 continue
-            if digest is None:
-                digest = build_digest(
+            for_curators = channel == curators and settings.digest_unanswered
+            if for_curators not in digests:
+                digests[for_curators] = build_digest(
                     store,
                     core.sheet,
                     day,
                     tz=settings.timezone,
                     n_facts=min(settings.digest_facts, MAX_FACTS_SHOWN),
-                    unanswered=settings.digest_unanswered,
+                    unanswered=for_curators,
                 )
+            digest = digests[for_curators]
             statuses[channel] = post_one(client, store, claim, digest, backoff=backoff, sleep=sleep)
         if not waiting or time.monotonic() >= deadline:
             break

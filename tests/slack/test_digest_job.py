@@ -168,9 +168,15 @@ def record_yesterday(db: str, core: Core, questions: list[str]) -> None:
 
 
 def test_post_reaches_every_channel_once_with_429_retried_and_a_failing_channel_logged(
-    slack: MockSlack, env: dict[str, str], core: Core, caplog: pytest.LogCaptureFixture
+    slack: MockSlack,
+    env: dict[str, str],
+    core: Core,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """C2 is rate limited once then posts; C3 is not in the channel and says so; C1 posts."""
+    """C2 is rate limited once then posts; C3 is not in the channel and says so; C1 posts.
+    Only C1, the curators' channel, lists what went unanswered."""
+    monkeypatch.setenv("FACTBOT_CURATOR_CHANNEL", "C1")
     slack.script = {"C2": ["429"], "C3": ["not_in_channel"]}
     record_yesterday(env["FACTBOT_DB"], core, ["what is the <!channel> wifi password & code"])
     with caplog.at_level(logging.INFO):
@@ -187,6 +193,8 @@ def test_post_reaches_every_channel_once_with_429_retried_and_a_failing_channel_
     assert "Facts of the day" in texts and "Yesterday in numbers" in texts
     assert "&lt;!channel&gt; wifi password &amp; code" in texts
     assert "<!channel>" not in texts  # shown escaped; only the button value keeps it raw
+    public = " ".join(all_texts(slack.posts[1]["blocks"]))
+    assert "Facts of the day" in public and "wifi password" not in public
     with Store(env["FACTBOT_DB"]) as store:
         rows = {r.channel: (r.state, r.error) for r in store.digest_claims(today())}
     assert rows == {

@@ -64,7 +64,12 @@ def publish_home(
         articles=sheet.articles,
         facts=sheet.curated,
         examples=blocks.pick_examples(sheet.curated, 3),
-        top_questions=store.top_questions(days=7, limit=5),
+        # Never anyone's own words: the curated phrasing of facts several people were given.
+        top_questions=[
+            (fact.questions[0], n)
+            for fact_id, n in store.top_answered_facts(days=7, limit=5)
+            if (fact := core.fact(fact_id)) is not None and fact.questions
+        ],
         loaded_at=core.loaded_at,
         command=settings.command,
         shown=shown,
