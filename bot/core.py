@@ -106,6 +106,16 @@ class Core:
                     _mtimes(self.sheet_path, self.articles_dir),
                 )
                 return exc.problems
+            gone = sorted(
+                {f.id for f in self._loaded.sheet.facts} - {f.id for f in fresh.sheet.facts}
+            )
+            if gone:
+                log.warning(
+                    "fact sheet reload dropped %d fact(s): %s%s",
+                    len(gone),
+                    ", ".join(gone[:10]),
+                    " ..." if len(gone) > 10 else "",
+                )
             self._loaded = fresh
             log.info("fact sheet loaded: %d facts from %s", len(fresh.sheet.facts), self.sheet_path)
             return []

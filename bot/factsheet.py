@@ -123,7 +123,9 @@ def _read_file(
     if problems:
         return [], [], problems, {}
     if data is None:
-        return [], [], [], {}
+        # An emptied file is a mistake, not a sheet with nothing in it: the last good sheet
+        # keeps serving until it is fixed.
+        return [], [], [Problem(name, 1, "", "file is empty: expected 'facts'", fatal=True)], {}
     if not isinstance(data, dict):
         return (
             [],

@@ -34,8 +34,40 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool =
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# A sheet is hand-written text: past this size it is a mistake (or an attack), not a sheet.
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def _alias_problem(text: str, filename: str) -> Problem | None:
+    """A fatal Problem at the first anchor or alias: a few bytes of them can expand to gigabytes
+    ("billion laughs"), and a curated sheet never needs them."""
+    if "&" not in text and "*" not in text:
+        return None  # no anchor or alias can be there
+    try:
+        for token in yaml.scan(text, Loader=_SafeBase):
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+                kind = "anchor" if isinstance(token, yaml.AnchorToken) else "alias"
+                line = token.start_mark.line + 1
+                return Problem(
+                    filename,
+                    line,
+                    "",
+                    f"YAML {kind} '{token.value}' not allowed in a sheet",
+                    fatal=True,
+                )
+    except yaml.YAMLError:
+        return None  # the parse below reports it with its line
+    return None
+
+
 def load_yaml(text: str, filename: str) -> tuple[Any, list[Problem]]:
-    """Parse YAML; mappings get `__line__` and `__key_lines__`. Bad YAML is a fatal Problem."""
+    """Parse YAML; mappings get `__line__` and `__key_lines__`. Bad YAML, YAML anchors and
+    aliases, and text over MAX_BYTES are fatal Problems."""
+    if len(text) > MAX_BYTES:
+        message = f"file is {len(text):,} bytes; a sheet file may be at most {MAX_BYTES:,}"
+        return None, [Problem(filename, 1, "", message, fatal=True)]
+    if problem := _alias_problem(text, filename):
+        return None, [problem]
     try:
         return yaml.load(text, Loader=_LineLoader), []  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

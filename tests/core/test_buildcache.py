@@ -48,3 +48,22 @@ def test_a_damaged_cache_file_is_rebuilt(sheet, caplog):
     (folder / f"sheet-{key}.pickle").write_bytes(b"not a pickle")
     loaded = load(sheet / "facts.yml", sheet / "articles")
     assert loaded.matcher.profiles and "unreadable" in caplog.text
+
+
+def test_a_reload_that_drops_facts_says_which_and_a_broken_one_keeps_the_last(sheet, caplog):
+    """Removing facts is logged at WARNING by id; an emptied file keeps the last good sheet."""
+    from bot.core import Core
+
+    core = Core(sheet / "facts.yml", sheet / "articles")
+    before = len(core.sheet.facts)
+    path = sheet / "facts.yml"
+    text = path.read_text()
+    cut = text.index("  - id: handbook-scope")
+    end = text.index("  - id:", cut + 10)
+    path.write_text(text[:cut] + text[end:])
+    assert core.reload() == []
+    assert "dropped 1 fact(s): handbook-scope" in caplog.text
+    path.write_text("")
+    problems = core.reload()
+    assert problems and "file is empty" in problems[0].message
+    assert len(core.sheet.facts) == before - 1

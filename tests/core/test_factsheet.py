@@ -109,3 +109,33 @@ def test_near_duplicate_questions_across_facts(tmp_path, capsys):
     )
     assert main(["check", str(path)]) == 1
     assert "two: " in capsys.readouterr().out
+
+
+def test_an_emptied_sheet_file_is_an_error_not_an_empty_sheet(tmp_path, capsys):
+    """A file truncated to 0 bytes is reported with its name; it is not served as no facts."""
+    path = write(tmp_path, "")
+    assert main(["check", str(path)]) == 2
+    assert f"{path}:1: file is empty" in capsys.readouterr().out
+
+
+def test_yaml_anchors_and_aliases_are_refused_with_their_line(tmp_path, capsys):
+    """A few hundred bytes of aliases can expand to gigabytes: refused at once, with the line."""
+    path = write(
+        tmp_path,
+        """\
+        facts: []
+        a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+        b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+        c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+        """,
+    )
+    assert main(["check", str(path)]) == 2
+    assert f"{path}:2: YAML anchor 'a' not allowed in a sheet" in capsys.readouterr().out
+
+
+def test_an_oversized_sheet_file_is_refused(tmp_path, capsys, monkeypatch):
+    """Past the size limit a file is not parsed at all; the message says the limit."""
+    monkeypatch.setattr("bot.yamlfile.MAX_BYTES", 100)
+    path = write(tmp_path, "facts: []\n" + "# padding\n" * 20)
+    assert main(["check", str(path)]) == 2
+    assert "a sheet file may be at most 100" in capsys.readouterr().out
