@@ -33,7 +33,7 @@ from bot.matcher import normalise, words
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 EVENT_TTL = dt.timedelta(days=1)
 DEFAULT_LEASE = dt.timedelta(minutes=5)
 MAX_QUESTION_CHARS = 500
@@ -106,6 +106,13 @@ MIGRATIONS: tuple[str, ...] = (
         name TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
+    """,
+    # 3: one vote per person per fact (the last click counts): keep each person's latest.
+    """
+    DELETE FROM feedback WHERE user IS NOT NULL AND id NOT IN (
+        SELECT MAX(id) FROM feedback WHERE user IS NOT NULL GROUP BY user, fact_id
+    );
+    CREATE UNIQUE INDEX feedback_one_vote ON feedback (user, fact_id);
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -277,11 +284,14 @@ class Store:
     def record_feedback(
         self, *, user: str | None, fact_id: str, helpful: bool, question: str | None = None
     ) -> None:
-        """Remember a Helpful / Not helpful click."""
+        """Remember a Helpful / Not helpful click: one vote per person per fact, so a second
+        click changes the vote rather than adding one."""
         with self._tx() as conn:
             conn.execute(
                 "INSERT INTO feedback (at, user, fact_id, helpful, question)"
-                " VALUES (?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (user, fact_id) DO UPDATE SET"
+                " at = excluded.at, helpful = excluded.helpful, question = excluded.question",
                 (
                     self._now(),
                     user,

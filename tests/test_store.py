@@ -254,3 +254,13 @@ def test_top_answered_facts_count_people_not_questions(store: Store, core: Core)
     assert store.top_answered_facts(days=7, min_askers=3) == []
     store.record_question(surface="dm", channel="D2", user="U3", question="jabs?", result=answered)
     assert store.top_answered_facts(days=7, min_askers=3) == [(answered.fact.id, 3)]
+
+
+def test_one_vote_per_person_per_fact(store: Store) -> None:
+    """Clicking Helpful 240 times is one vote; clicking Not helpful after changes it."""
+    for _ in range(240):
+        store.record_feedback(user="U1", fact_id="f", helpful=True)
+    store.record_feedback(user="U2", fact_id="f", helpful=True)
+    store.record_feedback(user="U2", fact_id="f", helpful=False)
+    rows = store._query("SELECT user, helpful FROM feedback ORDER BY user", ())
+    assert [(r["user"], r["helpful"]) for r in rows] == [("U1", 1), ("U2", 0)]

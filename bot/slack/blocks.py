@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -62,7 +63,13 @@ def escape(text: str, *, from_slack: bool = True) -> str:
     """
     if from_slack:
         text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text = _INVISIBLE.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Control, bidi-override and zero-width characters: one person's text must not reorder or hide
+# what others read ("\u202e" flips a line; "\u200b" hides a word break).
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 def unescape(text: str) -> str:

@@ -259,3 +259,9 @@ def test_fast_payload_equals_slack_sdk_serialisation_for_every_builder() -> None
     ]
     for one in built:
         assert blocks.to_payload(one) == blocks.as_dicts(one)
+
+
+def test_bidi_control_and_zero_width_characters_never_reach_others() -> None:
+    """A right-to-left override or a zero-width space from one person is dropped when shown."""
+    shown = blocks.escape("pay \u202eevil\u202c to <@U1> now\u200b\x07")
+    assert shown == "pay evil to &lt;@U1&gt; now"
