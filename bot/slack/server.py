@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import logging
 import os
@@ -23,6 +24,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
 from bot.config import Settings
@@ -46,9 +48,62 @@ SOCKET_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
 StartResponse = Callable[..., Any]
 
 
-def wsgi_app(app: App, core: Core) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """The WSGI application: health check, then everything else to Bolt at /slack/events."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+# Slack's payloads are a few kilobytes; a body past this is refused before it is read.
+MAX_BODY = 1024 * 1024
+
+
+def _refuse(start_response: StartResponse, status: str, reason: str, size: int) -> list[bytes]:
+    # One short line: the reason and the size, never the body, its headers or a token.
+    log.warning("refused a request to %s: %s (%d bytes)", EVENTS_PATH, reason, size)
+    body = json.dumps({"error": reason}).encode()
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def gate(
+    slack: Callable[[dict[str, Any], StartResponse], Iterable[bytes]], signing_secret: str | None
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """In front of Bolt: the size, then the signature and timestamp, and only then parsing.
+
+    Bolt reads and parses a body before checking its signature, and logs one it refuses: an
+    unsigned 100 MB POST would be buffered and written to the log. Here a body over MAX_BODY is
+    refused unread (413), and an unsigned or stale one (401) never reaches Bolt."""
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+
+    def guarded(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != EVENTS_PATH:
+            return slack(environ, start_response)  # Bolt answers 404
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _refuse(start_response, "400 Bad Request", "bad Content-Length", 0)
+        if length > MAX_BODY:
+            return _refuse(start_response, "413 Content Too Large", "body too large", length)
+        body = environ["wsgi.input"].read(length) if length else b""
+        if verifier is not None:
+            timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+            signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+            try:
+                valid = timestamp.isdigit() and verifier.is_valid(body, timestamp, signature)
+            except (ValueError, TypeError):
+                valid = False
+            if not valid:
+                return _refuse(start_response, "401 Unauthorized", "bad or stale signature", length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return slack(environ, start_response)
+
+    return guarded
+
+
+def wsgi_app(
+    app: App, core: Core, signing_secret: str | None = None
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """The WSGI application: health check, then everything else through the gate to Bolt at
+    /slack/events."""
+    slack = gate(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
@@ -88,6 +143,9 @@ class HttpServer:
             application,
             threads=threads,
             ident="factbot",
+            # waitress reads a whole body before the app sees it: past MAX_BODY it answers 413
+            # itself, so an oversized upload is never buffered (the gate covers other servers).
+            max_request_body_size=MAX_BODY,
             **where,
         )
         self._thread: threading.Thread | None = None
@@ -204,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs = start_background(app, core, store, settings)
         try:
             if args.http:
-                serve_http(app, core, args.host, args.port, args.threads)
+                serve_http(app, core, args.host, args.port, args.threads, settings.signing_secret)
                 return 0
             return serve_socket_mode(app, settings)
         finally:
@@ -236,7 +294,7 @@ def build_http_worker(settings: Settings, core: Core) -> tuple[Application, Call
         recorder.close()
         store.close()
 
-    return wsgi_app(app, core), cleanup
+    return wsgi_app(app, core, settings.signing_secret), cleanup
 
 
 def serve_workers(
@@ -338,8 +396,10 @@ def _stop_on_signals(stop: Callable[[], None]) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
-def serve_http(app: App, core: Core, host: str, port: int, threads: int) -> None:
-    server = HttpServer(wsgi_app(app, core), host=host, port=port, threads=threads)
+def serve_http(
+    app: App, core: Core, host: str, port: int, threads: int, signing_secret: str | None = None
+) -> None:
+    server = HttpServer(wsgi_app(app, core, signing_secret), host=host, port=port, threads=threads)
     log.info(
         "FactBot serving %d facts on %s%s (health: %s%s), %d threads",
         len(core.sheet.curated),

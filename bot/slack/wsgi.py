@@ -45,7 +45,7 @@ class LazyApplication:
                 atexit.register(recorder.close)
                 app = create_app(settings, core, store, recorder=recorder)
                 self.jobs = start_background(app, core, store, settings)
-                self._app = wsgi_app(app, core)
+                self._app = wsgi_app(app, core, settings.signing_secret)
             return self._app
 
     def __call__(

@@ -160,7 +160,7 @@ def factbot(mock_slack: MockSlack, tmp_path: Path, core: Core) -> Iterator[Runni
     settings = settings_for(mock_slack, tmp_path)
     store = Store(settings.db_path)
     app = create_app(settings, core, store)
-    server = HttpServer(wsgi_app(app, core), host="127.0.0.1", port=0, threads=4).start()
+    server = HttpServer(wsgi_app(app, core, SECRET), host="127.0.0.1", port=0, threads=4).start()
     try:
         yield Running(SlackClient(server.url), mock_slack, store, core, server.url)
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Running, SlackClient, http, payload, settings_for
+from conftest import SECRET, Running, SlackClient, http, payload, settings_for
 from factbot_slack_mock import BOT_USER, MockSlack
 
 from bot.core import Core
@@ -420,7 +420,55 @@ def test_command_name_follows_the_setting(
     settings = settings_for(mock_slack, tmp_path, FACTBOT_COMMAND="/factbot")
     store = Store(settings.db_path)
     app = create_app(settings, core, store)
-    with HttpServer(wsgi_app(app, core), port=0, threads=2) as server:
+    with HttpServer(wsgi_app(app, core, SECRET), port=0, threads=2) as server:
         reply = SlackClient(server.url).command("help", command="/factbot")
     store.close()
     assert "`/factbot list`" in shown_text(reply.json()["blocks"])
+
+
+# -- the gate in front of Bolt ------------------------------------------------------------------
+def _raw_post(url: str, head: str, body: bytes) -> tuple[str, float]:
+    """Send a request by hand (a declared length need not be sent) and read the status line."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    start = time.perf_counter()
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(head.encode() + body)
+        status = sock.recv(200).split(b"\r\n", 1)[0].decode()
+    return status, time.perf_counter() - start
+
+
+def test_an_oversized_unsigned_body_is_refused_unread(
+    factbot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request declaring 100 MB gets 413 without the body being sent, let alone read."""
+    head = (
+        "POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {100 * 2**20}\r\n\r\n"
+    )
+    status, _ = _raw_post(factbot.url, head, b'{"type":')
+    assert status.split()[1] == "413"
+    assert '{"type":' not in caplog.text
+
+
+def test_unsigned_and_malformed_signature_headers_get_401_and_one_short_log_line(
+    factbot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No signature, a non-numeric timestamp or newlines in the body: 401, never 500, and the
+    log names the reason and the size, never the body."""
+    body = '{"type": "event_callback", "token": "tok-SECRET"}\nFORGED LOG LINE'
+    for headers in (
+        {"Content-Type": "application/json"},
+        {
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": "soon",
+            "X-Slack-Signature": "v0=00",
+        },
+    ):
+        reply = http("POST", f"{factbot.url}/slack/events", body, headers)
+        assert reply.status == 401
+    assert "refused a request to /slack/events: bad or stale signature" in caplog.text
+    assert "tok-SECRET" not in caplog.text and "FORGED" not in caplog.text
+    assert factbot.mock.methods() == []

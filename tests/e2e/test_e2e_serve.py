@@ -188,7 +188,9 @@ def test_tokens_are_not_logged_even_at_debug(
     )
     store = Store(settings.db_path)
     app = create_app(settings, Core(), store)
-    with server.HttpServer(server.wsgi_app(app, Core()), port=0, threads=2) as running:
+    with server.HttpServer(
+        server.wsgi_app(app, Core(), settings.signing_secret), port=0, threads=2
+    ) as running:
         SlackClient(running.url).event(payload("event_app_mention.json"))
     store.close()
     assert mock_slack.made(), "a Web API call was made"
