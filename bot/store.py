@@ -33,7 +33,10 @@ from bot.matcher import normalise, words
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# How long a claim on an event holds before a redelivery may take it over (its owner is taken
+# to have died): longer than any reply takes, shorter than Slack's first retry (about 1 min).
+EVENT_LEASE = dt.timedelta(seconds=45)
 EVENT_TTL = dt.timedelta(days=1)
 DEFAULT_LEASE = dt.timedelta(minutes=5)
 MAX_QUESTION_CHARS = 500
@@ -113,6 +116,11 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT MAX(id) FROM feedback WHERE user IS NOT NULL GROUP BY user, fact_id
     );
     CREATE UNIQUE INDEX feedback_one_vote ON feedback (user, fact_id);
+    """,
+    # 4: an event is claimed while it is answered and done after; rows of older releases are done.
+    """
+    ALTER TABLE events ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
+    ALTER TABLE events ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -302,14 +310,35 @@ class Store:
             )
 
     def claim_event(self, event_id: str) -> bool:
-        """True the first time an event id is seen (within a day), False for a redelivery."""
+        """True when this process should answer the event: the first delivery, or a redelivery
+        whose earlier claim was released (the reply failed) or whose owner died (its lease ran
+        out). False while another delivery is being answered, and once one has been answered."""
         now = self._now()
         with self._tx() as conn:
             conn.execute("DELETE FROM events WHERE at < ?", (now - EVENT_TTL.total_seconds(),))
             cur = conn.execute(
-                "INSERT OR IGNORE INTO events (event_id, at) VALUES (?, ?)", (event_id, now)
+                "INSERT OR IGNORE INTO events (event_id, at, state, lease_until)"
+                " VALUES (?, ?, 'claimed', ?)",
+                (event_id, now, now + EVENT_LEASE.total_seconds()),
+            )
+            if cur.rowcount == 1:
+                return True
+            cur = conn.execute(
+                "UPDATE events SET at = ?, lease_until = ? WHERE event_id = ?"
+                " AND state = 'claimed' AND lease_until < ?",
+                (now, now + EVENT_LEASE.total_seconds(), event_id, now),
             )
             return cur.rowcount == 1
+
+    def finish_event(self, event_id: str) -> None:
+        """The event was answered: redeliveries are ignored from now on."""
+        with self._tx() as conn:
+            conn.execute("UPDATE events SET state = 'done' WHERE event_id = ?", (event_id,))
+
+    def release_event(self, event_id: str) -> None:
+        """Answering failed: Slack's next redelivery is answered (at least once)."""
+        with self._tx() as conn:
+            conn.execute("DELETE FROM events WHERE event_id = ? AND state = 'claimed'", (event_id,))
 
     def questions_between(self, start: dt.datetime, end: dt.datetime) -> list[AskedQuestion]:
         """Every question recorded in [start, end), oldest first."""

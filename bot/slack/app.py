@@ -65,6 +65,10 @@ def bolt_logger() -> logging.Logger:
     return logger
 
 
+# Events whose listener posts a reply and marks the event done itself.
+REPLYING_EVENTS = ("app_mention", "message")
+
+
 def create_app(
     settings: Settings,
     core: Core,
@@ -97,14 +101,23 @@ def create_app(
         middleware, not two: each costs every request, /ask included.)
         """
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not isinstance(event_id, str):
+            event_id = None
         if event_id and not store.claim_event(event_id):
-            log.info("event %s already handled; ignoring the redelivery", event_id)
+            log.info("event %s already handled or in hand; ignoring the redelivery", event_id)
             return BoltResponse(status=200, body="")
         context["core"] = core
         context["store"] = store
         context["recorder"] = question_log
         context["settings"] = settings
+        if event_id:
+            # Claimed, answered, then done: a listener that replies marks the event done once
+            # its reply is posted (a failure releases the claim in handle_errors, so Slack's
+            # retry is answered); other events are done once handled.
+            context["event_done"] = lambda: store.finish_event(event_id)
         next()
+        if event_id and body.get("event", {}).get("type") not in REPLYING_EVENTS:
+            store.finish_event(event_id)
         return None
 
     @app.error
@@ -112,6 +125,9 @@ def create_app(
         """Anything a listener did not expect: log it with its traceback, once, here."""
         kind = body.get("type") or ("command" if "command" in body else "unknown")
         log.error("unhandled error while handling a %s request", kind, exc_info=error)
+        event_id = body.get("event_id") if kind == "event_callback" else None
+        if isinstance(event_id, str):
+            store.release_event(event_id)  # Slack's retry is answered, not ignored
 
     commands.register(app, settings.command)
     for module in (events, actions, home, curation):

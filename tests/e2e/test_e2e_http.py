@@ -472,3 +472,33 @@ def test_unsigned_and_malformed_signature_headers_get_401_and_one_short_log_line
     assert "refused a request to /slack/events: bad or stale signature" in caplog.text
     assert "tok-SECRET" not in caplog.text and "FORGED" not in caplog.text
     assert factbot.mock.methods() == []
+
+
+def test_a_reply_that_failed_is_answered_on_slacks_retry_and_only_once(factbot: Running) -> None:
+    """The Web API refuses the first reply: the claim is released, so Slack's retry #1 is
+    answered; retry #2 (after the reply went out) is ignored. At least once, once in practice."""
+    factbot.mock.fail("chat.postMessage", "internal_error")
+    body = payload("event_app_mention.json")
+    factbot.slack.event(body)
+    factbot.mock.wait_for(1)  # refused: internal_error
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+    assert factbot.slack.event(body, extra=retry).status == 200
+    assert factbot.slack.event(body, extra={**retry, "X-Slack-Retry-Num": "2"}).status == 200
+    time.sleep(0.5)
+    # The refused call, then the retry's answer; retry #2 came after it and posted nothing.
+    assert factbot.mock.methods() == ["chat.postMessage", "chat.postMessage"]
+
+
+def test_a_claim_whose_owner_died_is_taken_over_after_its_lease(tmp_path: Path) -> None:
+    """A process killed mid-reply leaves its claim; a redelivery after the lease answers."""
+    import datetime as dt
+
+    now = [dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)]
+    with Store(tmp_path / "s.db", clock=lambda: now[0]) as store:
+        assert store.claim_event("Ev1")  # the owner dies here, before finish_event
+        assert not store.claim_event("Ev1")  # a redelivery within the lease waits
+        now[0] += dt.timedelta(minutes=1)
+        assert store.claim_event("Ev1")  # Slack's retry after the lease is answered
+        store.finish_event("Ev1")
+        now[0] += dt.timedelta(minutes=5)
+        assert not store.claim_event("Ev1")  # answered: later retries are ignored

@@ -31,7 +31,7 @@ def handle_mention(
 ) -> None:
     """Answer `@FactBot <question>` in the thread of the mentioning message."""
     if from_a_bot(event):
-        return
+        return posted(context)
     reply(
         client,
         core,
@@ -43,10 +43,12 @@ def handle_mention(
         question=strip_mention(event.get("text", ""), context.bot_user_id),
         surface="mention",
     )
+    posted(context)
 
 
 def handle_direct_message(
     event: dict[str, Any],
+    context: BoltContext,
     client: WebClient,
     core: Core,
     recorder: QuestionLog,
@@ -54,7 +56,7 @@ def handle_direct_message(
 ) -> None:
     """Answer a direct message in the DM; other message events are not for us."""
     if event.get("channel_type") != "im" or from_a_bot(event):
-        return
+        return posted(context)
     reply(
         client,
         core,
@@ -66,6 +68,14 @@ def handle_direct_message(
         question=event.get("text", ""),
         surface="dm",
     )
+    posted(context)
+
+
+def posted(context: BoltContext) -> None:
+    """The event is answered (or needs no answer): Slack's redeliveries are ignored from now."""
+    done = context.get("event_done")
+    if done is not None:
+        done()
 
 
 def from_a_bot(event: dict[str, Any]) -> bool:
