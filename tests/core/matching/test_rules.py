@@ -114,7 +114,9 @@ def test_british_and_american_spellings_meet():
     assert stem("centre") == stem("center")
     from bot.matching.text import Glossary, general_folding, normalise
 
-    glossary = Glossary(general_folding().phrase_groups)
+    # A sheet's own phrase group, as the bundled sheet declares it.
+    premiere = ("world premiere", "global premiere", "premiere")
+    glossary = Glossary((*general_folding().phrase_groups, premiere))
     assert normalise("china it'll, they'd, we don't") == ["china"]
     assert normalise("govt regs") == normalise("government regulation")
     assert normalise("what does 1+8+N stand for", glossary)[-1] == "mean"
