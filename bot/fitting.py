@@ -72,7 +72,7 @@ def prepare(sets: list[tuple[str, Core, list[Case]]]) -> list[Prepared]:
                 fixed = [(c.fact.id, c.fact.article, c.score) for c in ranked]
                 prepared.append(Prepared(case, name, era, [], fixed))
                 continue
-            similar = m._similarities(query)
+            similar = m.similarities(query)
             rows = []
             for part in parts:
                 rows.append(

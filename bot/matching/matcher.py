@@ -97,7 +97,7 @@ class Matcher:
             if field:
                 return self._rank_sources(part, field)
         best: dict[int, float] = {}
-        similar = self._similarities(query)
+        similar = self.similarities(query)
         for part in parts:
             for index, score in self._scored(part, weights or self.weights, similar):
                 if score > best.get(index, -1.0):
@@ -106,7 +106,7 @@ class Matcher:
         ranked.sort(key=lambda c: (-c.score, c.fact.id))
         return ranked
 
-    def _similarities(self, query: Query):
+    def similarities(self, query: Query):
         """Each fact's cosine with the message as typed, when the semantic signal is on."""
         if self.semantic is None or not query.tokens and not query.clauses:
             return None
