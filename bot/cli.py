@@ -142,7 +142,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import calibrate, evaluate, format_report, load_cases
-    from bot.matcher import DEFAULT_THRESHOLDS
 
     core = Core(args.facts, args.articles)
     cases = [case for path in args.questions or [DEFAULT_QUESTIONS] for case in load_cases(path)]
@@ -150,7 +149,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.calibrate:
         _, report = calibrate(matcher, cases)
     else:
-        report = evaluate(matcher, cases, DEFAULT_THRESHOLDS)
+        # The thresholds the matcher answers with (they differ with the semantic signal on).
+        report = evaluate(matcher, cases, matcher.thresholds)
     print(format_report(report))
     return 0
 

@@ -43,7 +43,6 @@ class Matcher:
         )
         texts = {aid: a.text for aid, a in sheet.articles.items()}
         self.world = build_world(sheet.glossary, texts, self.glossary, getattr(sheet, "names", ()))
-        self.topics = self.world.topics
         self.profiles = [profile_fact(f, self.glossary, self.world) for f in sheet.curated]
         article_words = {w for t in texts.values() for w in words(t)}
         self.index = Index(self.profiles, self.folding, article_words)

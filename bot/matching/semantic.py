@@ -2,8 +2,8 @@
 a question's. Used only as one feature among facts that pass the gates, and to add a few
 candidates that share meaning but no words with the question; never alone.
 
-On by default: on questions nobody had seen (blind sets D and E) it answered 5-7 points more
-of them right for about one more near miss answered per 70 (README, "Answer quality").
+On by default: on questions nobody had seen (blind sets D and E) it answered 75.8% right
+against 73.1% without it, for one more near miss answered (README, "Answer quality").
 FACTBOT_SEMANTIC=off turns it off, and it is off when the model packages are missing or the
 sheet is too large to embed at start-up; the lexical path works alone. Vectors are cached on disk, keyed
 by the model's sha256 and the sheet's text, so a restart does not embed again."""

@@ -32,7 +32,7 @@ def test_the_second_sheet_holds_its_floor(team2):
     report = evaluate(team2.matcher, load_cases(TEAM2 / "questions.yml"), team2.matcher.thresholds)
     assert report.in_total >= 80 and report.out_total >= 40
     assert report.accuracy >= 0.66, report.misses
-    assert report.decline_rate >= 0.77, report.misses
+    assert report.decline_rate >= 0.82, report.misses
 
 
 def test_an_office_the_sheet_never_names_is_not_another_office(team2):
