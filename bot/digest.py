@@ -231,12 +231,6 @@ def build_digest(
     )
 
 
-# -- plain text -----------------------------------------------------------------------------
-def plain(question: str) -> str:
-    """A question as Slack delivered it (&, <, > escaped), made readable in a terminal."""
-    return question.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
@@ -277,9 +271,9 @@ def render_text(digest: Digest) -> str:
             lines.append("  Nothing: every question got an answer or a suggestion.")
         for group in digest.unanswered:
             times = f" (asked {group.count} times)" if group.count > 1 else ""
-            lines.append(f"  - {plain(group.question)}{times}")
+            lines.append(f"  - {group.question}{times}")
             for variant in group.variants[:3]:
-                lines.append(f"      also: {plain(variant)}")
+                lines.append(f"      also: {variant}")
         if digest.more_unanswered:
             lines.append(f"  ... and {digest.more_unanswered} more (see `factbot stats`)")
     return "\n".join(lines) + "\n"

@@ -35,6 +35,10 @@ class Problem:
         )
 
 
+class StoreUnavailable(FactBotError):
+    """The store could not be read or written (read-only, vanished, locked too long)."""
+
+
 class SheetError(FactBotError):
     """A fact sheet or article file cannot be used; `problems` lists every reason."""
 

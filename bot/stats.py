@@ -55,10 +55,6 @@ def collect(store: Store, days: int, limit: int = TOP) -> Stats:
     )
 
 
-def _plain(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def _share(part: int, whole: int) -> str:
     return f"{part / whole:.0%}" if whole else "-"
 
@@ -80,7 +76,7 @@ def render(stats: Stats) -> str:
         if not rows:
             lines.append("  (none)")
         for question, n in rows:
-            lines.append(f"  {n:>4}  {_plain(question)}")
+            lines.append(f"  {n:>4}  {question}")
 
     def facts(title: str, rows: list[tuple[str, int, int]]) -> None:
         lines.extend(["", title])

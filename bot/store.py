@@ -29,17 +29,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.errors import StoreUnavailable
 from bot.matcher import normalise, words
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # How long a claim on an event holds before a redelivery may take it over (its owner is taken
 # to have died): longer than any reply takes, shorter than Slack's first retry (about 1 min).
 EVENT_LEASE = dt.timedelta(seconds=45)
+# A reply Slack's Web API keeps refusing is retried this many times (backoff up to 30 s: about
+# a quarter of an hour), then given up with an ERROR.
+MAX_REPLY_ATTEMPTS = 40
 EVENT_TTL = dt.timedelta(days=1)
 DEFAULT_LEASE = dt.timedelta(minutes=5)
 MAX_QUESTION_CHARS = 500
+BUSY_SECONDS = 2.0
 
 Clock = Callable[[], dt.datetime]
 
@@ -122,6 +127,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
     ALTER TABLE events ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
     """,
+    # 5: an event's reply is kept with its claim until posted, so any process can post it
+    # (after a crash, or once the Web API is back); state 'failed' = given up.
+    """
+    ALTER TABLE events ADD COLUMN job TEXT;
+    ALTER TABLE events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX events_due ON events (state, lease_until);
+    """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -169,10 +181,8 @@ class AskedQuestion:
 
 
 def clean_question(text: str) -> str:
-    """The question as people should read it: mentions out, whitespace folded, length capped."""
-    text = " ".join(text.replace("\x00", "").split())
-    text = " ".join(t for t in text.split(" ") if not (t.startswith("<@") and t.endswith(">")))
-    return text[:MAX_QUESTION_CHARS]
+    """The question as people should read it: whitespace folded, length capped."""
+    return " ".join(text.replace("\x00", "").split())[:MAX_QUESTION_CHARS]
 
 
 def question_key(text: str) -> str:
@@ -192,24 +202,70 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+        # What is wrong with the store right now (None when writes succeed), for /healthz.
+        self.problem: str | None = None
+        self.closed = False
+        self._conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        # A short busy timeout: a claim is on Slack's 3-second clock, and a store locked longer
+        # than this is reported (and answered around) rather than waited for.
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
         )
-        self._conn.row_factory = sqlite3.Row
+        conn.row_factory = sqlite3.Row
         try:
-            self._conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
             if self.path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn = conn
             self._migrate()
         except BaseException:
-            self._conn.close()
+            conn.close()
             raise
+        self._identity = self._file_identity()
+        return conn
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self.path == ":memory:":
+            return None
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino)
 
     # -- plumbing ---------------------------------------------------------------------------
     def close(self) -> None:
         with self._lock:
+            self.closed = True
             self._conn.close()
+
+    def check(self) -> str | None:
+        """Notice a database file deleted or replaced under us (writes would go to an unlinked
+        file and vanish at restart): open the file at the path afresh, say so at ERROR, and
+        report it. Returns what is wrong, or None."""
+        if self.path == ":memory:" or self.closed:
+            return self.problem
+        with self._lock:
+            if self._file_identity() == self._identity:
+                return self.problem
+            log.error(
+                "the store's database file %s was deleted or replaced while in use; opening it"
+                " afresh (events being answered and statistics before now are not in it)",
+                self.path,
+            )
+            old = self._conn
+            try:
+                self._conn = self._open()
+            except (sqlite3.Error, OSError) as exc:
+                self._conn = old
+                self.problem = f"database file vanished and cannot be reopened: {exc}"
+                return self.problem
+            old.close()
+            self.problem = None
+            return None
 
     def __enter__(self) -> Store:
         return self
@@ -219,18 +275,33 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction that takes SQLite's write lock up front (no upgrade deadlocks)."""
-        with self._lock:
+        """A write transaction that takes SQLite's write lock up front (no upgrade deadlocks).
+
+        A failure of the database itself (read-only, locked too long, disk full) is raised as
+        StoreUnavailable and remembered in `problem` until a write succeeds again."""
+        with self._lock, self._unavailable_as_error():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            self.problem = None
+
+    @contextmanager
+    def _unavailable_as_error(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise
+            self.problem = f"{type(exc).__name__}: {exc}"
+            raise StoreUnavailable(f"the store {self.path} is unavailable: {exc}") from exc
 
     def _query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, self._unavailable_as_error():
             return self._conn.execute(sql, tuple(params)).fetchall()
 
     def _migrate(self) -> None:
@@ -309,31 +380,78 @@ class Store:
                 ),
             )
 
-    def claim_event(self, event_id: str) -> bool:
+    def claim_event(self, event_id: str, job: str | None = None) -> bool:
         """True when this process should answer the event: the first delivery, or a redelivery
         whose earlier claim was released (the reply failed) or whose owner died (its lease ran
-        out). False while another delivery is being answered, and once one has been answered."""
+        out). False while another delivery is being answered, and once one has been answered.
+
+        `job` (the reply to post, as text) is kept with the claim until the reply is posted,
+        so that any process can post it if this one cannot (see `due_replies`)."""
         now = self._now()
+        lease = now + EVENT_LEASE.total_seconds()
         with self._tx() as conn:
             conn.execute("DELETE FROM events WHERE at < ?", (now - EVENT_TTL.total_seconds(),))
             cur = conn.execute(
-                "INSERT OR IGNORE INTO events (event_id, at, state, lease_until)"
-                " VALUES (?, ?, 'claimed', ?)",
-                (event_id, now, now + EVENT_LEASE.total_seconds()),
+                "INSERT OR IGNORE INTO events (event_id, at, state, lease_until, job)"
+                " VALUES (?, ?, 'claimed', ?, ?)",
+                (event_id, now, lease, job),
             )
             if cur.rowcount == 1:
                 return True
             cur = conn.execute(
-                "UPDATE events SET at = ?, lease_until = ? WHERE event_id = ?"
-                " AND state = 'claimed' AND lease_until < ?",
-                (now, now + EVENT_LEASE.total_seconds(), event_id, now),
+                "UPDATE events SET at = ?, lease_until = ?, job = COALESCE(?, job)"
+                " WHERE event_id = ? AND state = 'claimed' AND lease_until < ?",
+                (now, lease, job, event_id, now),
             )
             return cur.rowcount == 1
+
+    def retry_event(self, event_id: str, delay: dt.timedelta, *, failed: bool = True) -> int:
+        """Posting the reply failed for now (or, not `failed`, had to wait for room): it is due
+        again after `delay`, for whichever process takes it first. Returns the attempts so far."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE events SET lease_until = ?, attempts = attempts + ?"
+                " WHERE event_id = ? AND state = 'claimed'",
+                (self._now() + delay.total_seconds(), int(failed), event_id),
+            )
+            row = conn.execute(
+                "SELECT attempts FROM events WHERE event_id = ?", (event_id,)
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def fail_event(self, event_id: str) -> None:
+        """The reply was given up (Slack refused it for good): no process tries it again."""
+        with self._tx() as conn:
+            conn.execute(
+                "UPDATE events SET state = 'failed', job = NULL WHERE event_id = ?", (event_id,)
+            )
+
+    def due_replies(self, limit: int) -> list[tuple[str, str, int]]:
+        """Take up to `limit` replies whose claim's lease ran out (their owner died, or a
+        retry's delay passed): (event id, job, attempts so far), each leased to the caller."""
+        now = self._now()
+        due = "state = 'claimed' AND lease_until < ? AND job IS NOT NULL"
+        if limit <= 0 or not self._query(f"SELECT 1 FROM events WHERE {due} LIMIT 1", (now,)):
+            return []  # the usual case, read without taking the write lock
+        with self._tx() as conn:
+            rows = conn.execute(
+                f"SELECT event_id, job, attempts FROM events WHERE {due}"
+                " ORDER BY lease_until LIMIT ?",
+                (now, limit),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE events SET lease_until = ? WHERE event_id = ?",
+                [(now + EVENT_LEASE.total_seconds(), r[0]) for r in rows],
+            )
+        return [(r[0], r[1], int(r[2])) for r in rows]
 
     def finish_event(self, event_id: str) -> None:
         """The event was answered: redeliveries are ignored from now on."""
         with self._tx() as conn:
-            conn.execute("UPDATE events SET state = 'done' WHERE event_id = ?", (event_id,))
+            # the question text goes with the job: it is kept only as long as the reply is owed
+            conn.execute(
+                "UPDATE events SET state = 'done', job = NULL WHERE event_id = ?", (event_id,)
+            )
 
     def release_event(self, event_id: str) -> None:
         """Answering failed: Slack's next redelivery is answered (at least once)."""

@@ -95,7 +95,7 @@ def test_record_question_keeps_outcome_fact_score_and_normalised_text(
 ) -> None:
     """Each question is stored with time, surface, channel, user, outcome, fact id and score."""
     ask(store, core, "How many exhibitors came to the 6th CIIE?")
-    ask(store, core, "what is the   wifi password <@U123>")
+    ask(store, core, "what is the   wifi password\x00")
     rows = store.questions_between(T0 - dt.timedelta(hours=1), T0 + dt.timedelta(hours=1))
     assert [r.outcome for r in rows] == ["answer", "no_match"]
     assert rows[0].fact_id and rows[0].score and rows[0].score >= 0.6

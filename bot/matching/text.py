@@ -22,7 +22,8 @@ from bot.matching.language import data_path, english
 MAX_CHARS = 2_000
 MAX_WORD = 40
 
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>|^\s*@factbot\b[:,]?", re.IGNORECASE)
+# "@factbot, ..." typed as plain text (a Slack mention arrives already removed by the edge)
+_MENTION = re.compile(r"^\s*@factbot\b[:,]?", re.IGNORECASE)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,]\d+)*")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$")
 _DOUBLED_L = re.compile(r"^([^aeiouy]*[aeiouy]+[^aeiouy]+[aeiouy]+)ll((?:er|ers|ed|ing|or|ors)?)$")
@@ -70,10 +71,9 @@ def stem(word: str) -> str:
 
 
 def clean(text: str) -> str:
-    """The text a person typed, Unicode-normalised, with Slack mentions and entities undone."""
+    """The text a person typed, Unicode-normalised, a leading "@factbot" dropped."""
     text = unicodedata.normalize("NFKC", text)
-    text = _MENTION.sub(" ", text)
-    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return _MENTION.sub(" ", text)
 
 
 def words(text: str) -> list[str]:

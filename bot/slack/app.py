@@ -3,17 +3,16 @@
 Nothing here runs at import time; `create_app` is called by the server (Socket Mode or HTTP),
 the WSGI entry point, and the tests.
 
-Listeners run before the HTTP response is sent (`process_before_response=True`): a slash
-command is acknowledged with its reply in the same response, and an event's reply goes out
-before Slack is told "200". Bolt's other mode hands each request to a thread pool and polls
-for the ack every 10 ms, which costs every /ask that much latency; and the core answers in well
-under a millisecond, so nothing here is slow enough to need it. A reply that does not make it
-within Slack's 3 seconds is redelivered, and the event id claimed in the store stops a second
-reply.
+Listeners run before the HTTP response is sent (`process_before_response=True`) and never call
+Slack there: a slash command is answered in its own response (matching takes milliseconds);
+a mention or DM is claimed in the store with its question and handed to the reply pool
+(bot/slack/replies.py), which posts after Slack has its "200". Bolt's other mode hands each
+request to a thread pool and polls for the ack every 10 ms, which costs every /ask that much.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -24,8 +23,11 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 
 from bot.config import Settings
 from bot.core import Core
+from bot.errors import StoreUnavailable
+from bot.slack import payloads
 from bot.slack.listeners import actions, commands, curation, events, home
-from bot.slack.recorder import QuestionLog
+from bot.slack.recorder import DirectLog, QuestionLog
+from bot.slack.replies import Replies
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -65,10 +67,6 @@ def bolt_logger() -> logging.Logger:
     return logger
 
 
-# Events whose listener posts a reply and marks the event done itself.
-REPLYING_EVENTS = ("app_mention", "message")
-
-
 def create_app(
     settings: Settings,
     core: Core,
@@ -76,15 +74,19 @@ def create_app(
     client: WebClient | None = None,
     *,
     recorder: QuestionLog | None = None,
+    replies: Replies | None = None,
 ) -> App:
     """The FactBot Bolt app. HTTP mode needs `settings.signing_secret`; Socket Mode does not.
 
     Questions are recorded through `recorder` (a QuestionRecorder keeps the writes off the
-    reply path; the servers use one) or, by default, straight into the store.
+    reply path; the servers use one) or, by default, straight into the store. Replies are
+    posted from `replies` (the servers make one and close it at shutdown) or a pool of its own.
     """
-    question_log = recorder or store
+    question_log = recorder or DirectLog(store)
+    client = client or create_client(settings)
+    replies = replies or Replies(client, core, store, question_log, settings)
     app = App(
-        client=client or create_client(settings),
+        client=client,
         # "" rather than None: Bolt would read SLACK_SIGNING_SECRET itself; settings decide
         signing_secret=settings.signing_secret or "",
         request_verification_enabled=settings.signing_secret is not None,
@@ -94,30 +96,45 @@ def create_app(
 
     @app.use
     def prepare(context: BoltContext, body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002
-        """Give listeners `core=`, `store=`, `recorder=`, `settings=` by name; drop redeliveries.
+        """Check the payload's shape, give listeners clean values and `core=`, `store=`,
+        `recorder=`, `settings=`, `replies=` by name; claim events, dropping redeliveries.
 
-        Slack redelivers an event it thinks was lost (X-Slack-Retry-Num, Socket Mode
-        retry_attempt) with the same event_id: only the first delivery is handled. (One
-        middleware, not two: each costs every request, /ask included.)
+        HTTP bodies were checked at the gate already; Socket Mode's are checked here. Slack
+        redelivers an event it thinks was lost with the same event_id: only one delivery is
+        answered. (One middleware, not several: each costs every request, /ask included.)
         """
+        if reason := payloads.problem(body):
+            log.warning("refused a malformed request: %s", reason)
+            return BoltResponse(status=400, body=reason)
+        asked = None
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if not isinstance(event_id, str):
-            event_id = None
-        if event_id and not store.claim_event(event_id):
-            log.info("event %s already handled or in hand; ignoring the redelivery", event_id)
-            return BoltResponse(status=200, body="")
-        context["core"] = core
-        context["store"] = store
-        context["recorder"] = question_log
-        context["settings"] = settings
         if event_id:
-            # Claimed, answered, then done: a listener that replies marks the event done once
-            # its reply is posted (a failure releases the claim in handle_errors, so Slack's
-            # retry is answered); other events are done once handled.
-            context["event_done"] = lambda: store.finish_event(event_id)
+            asked = payloads.asked_in_event(body["event"], context.bot_user_id)
+            try:
+                claimed = store.claim_event(event_id, asked.to_json() if asked else None)
+            except StoreUnavailable as exc:
+                # Answering never waits on recording: answer without the dedupe guard.
+                log.error("%s; answering event %s without its claim", exc, event_id)
+                claimed, event_id = True, None
+            if not claimed:
+                log.info("event %s already handled or in hand; ignoring the redelivery", event_id)
+                return BoltResponse(status=200, body="")
+        elif "command" in body:
+            asked = payloads.asked_in_command(body)
+        context.update(
+            core=core,
+            store=store,
+            recorder=question_log,
+            settings=settings,
+            replies=replies,
+            asked=asked,
+            claimed_event=event_id,
+        )
         next()
-        if event_id and body.get("event", {}).get("type") not in REPLYING_EVENTS:
-            store.finish_event(event_id)
+        # An owed reply is the reply pool's to mark done; any other event is done once handled.
+        if event_id and asked is None:
+            with contextlib.suppress(StoreUnavailable):
+                store.finish_event(event_id)
         return None
 
     @app.error
@@ -127,7 +144,8 @@ def create_app(
         log.error("unhandled error while handling a %s request", kind, exc_info=error)
         event_id = body.get("event_id") if kind == "event_callback" else None
         if isinstance(event_id, str):
-            store.release_event(event_id)  # Slack's retry is answered, not ignored
+            with contextlib.suppress(StoreUnavailable):
+                store.release_event(event_id)  # Slack's retry is answered, not ignored
 
     commands.register(app, settings.command)
     for module in (events, actions, home, curation):

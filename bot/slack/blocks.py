@@ -55,14 +55,11 @@ ELLIPSIS = "…"
 
 
 # -- text -------------------------------------------------------------------------------------
-def escape(text: str, *, from_slack: bool = True) -> str:
-    """Make text safe for mrkdwn: no mention, link or broadcast can come out of it.
+def escape(text: str) -> str:
+    """Make plain text safe for mrkdwn: no mention, link or broadcast can come out of it.
 
-    Slack delivers user text with &, <, > already escaped, so that is undone first: escaping
-    once more would show "&amp;amp;" to people.
+    Text from Slack reaches here plain (bot/slack/payloads.py undoes Slack's markup at the edge).
     """
-    if from_slack:
-        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = _INVISIBLE.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -70,11 +67,6 @@ def escape(text: str, *, from_slack: bool = True) -> str:
 # Control, bidi-override and zero-width characters: one person's text must not reorder or hide
 # what others read ("\u202e" flips a line; "\u200b" hides a word break).
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def unescape(text: str) -> str:
-    """Slack's escaping undone, for plain_text objects and storage."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def cut(text: str, limit: int) -> str:
@@ -98,7 +90,7 @@ def format_date(date: dt.date) -> str:
 
 def source_line(article: Article) -> str:
     """mrkdwn: the article's title and outlet (linked where the URL is known) and its date."""
-    source = escape(article.source, from_slack=False)
+    source = escape(article.source)
     if article.url:
         source = f"<{article.url}|{source}>"
     return f"Source: {source} · {format_date(article.date)}"
@@ -198,7 +190,7 @@ def render_answer(
     blocks: list[Block] = []
     if question.strip():
         blocks.append(context(asked_line(question, shared_by)))
-    blocks.append(section(escape(fact.answer, from_slack=False)))
+    blocks.append(section(escape(fact.answer)))
     blocks.append(context(source_line(article)))
     if note:
         blocks.append(context(note))
@@ -210,7 +202,7 @@ def render_answer(
 
 def answer_text(fact: Fact, article: Article) -> str:
     """The plain fallback for notifications and screen readers (also escaped)."""
-    return cut(f"{escape(fact.answer, from_slack=False)} ({source_line(article)})", MAX_SECTION)
+    return cut(f"{escape(fact.answer)} ({source_line(article)})", MAX_SECTION)
 
 
 def render_choices(
@@ -223,12 +215,8 @@ def render_choices(
     for i, candidate in enumerate(result.candidates[:MAX_CHOICES]):
         fact = candidate.fact
         article = articles.get(fact.article)
-        label = escape(fact.questions[0] if fact.questions else fact.id, from_slack=False)
-        where = (
-            f"\n{format_date(article.date)} · {escape(article.title, from_slack=False)}"
-            if article
-            else ""
-        )
+        label = escape(fact.questions[0] if fact.questions else fact.id)
+        where = f"\n{format_date(article.date)} · {escape(article.title)}" if article else ""
         value = ButtonValue(fact.id, asker, result.question).encode()
         blocks.append(
             section(
@@ -242,7 +230,7 @@ def render_choices(
 def topics(articles: Mapping[str, Article]) -> list[str]:
     """Article titles with dates, newest first, as mrkdwn lines."""
     ordered = sorted(articles.values(), key=lambda a: (a.date, a.id), reverse=True)
-    return [f"• {escape(a.title, from_slack=False)} ({format_date(a.date)})" for a in ordered]
+    return [f"• {escape(a.title)} ({format_date(a.date)})" for a in ordered]
 
 
 def render_no_match(
@@ -257,7 +245,7 @@ def render_no_match(
     ]
     if result.closest:
         lines = "\n".join(
-            f"• {escape(c.fact.questions[0], from_slack=False)}"
+            f"• {escape(c.fact.questions[0])}"
             for c in result.closest[:MAX_CHOICES]
             if c.fact.questions
         )
@@ -310,9 +298,7 @@ def result_text(result: Result, articles: Mapping[str, Article]) -> str:
 # -- browsing ---------------------------------------------------------------------------------
 def render_help(examples: Sequence[Fact], command: str = "/ask") -> list[Block]:
     """How to ask, with example questions from the sheet."""
-    lines = "\n".join(
-        f"• `{command} {escape(f.questions[0], from_slack=False)}`" for f in examples if f.questions
-    )
+    lines = "\n".join(f"• `{command} {escape(f.questions[0])}`" for f in examples if f.questions)
     return capped(
         [
             section(
@@ -343,10 +329,10 @@ def article_lines(articles: Mapping[str, Article], facts: Sequence[Fact]) -> lis
     ordered = sorted(articles.values(), key=lambda a: (a.date, a.id), reverse=True)
     lines = []
     for a in ordered:
-        title = escape(a.title, from_slack=False)
+        title = escape(a.title)
         if a.url:
             title = f"<{a.url}|{title}>"
-        outlet = f", {escape(a.outlet, from_slack=False)}" if a.outlet else ""
+        outlet = f", {escape(a.outlet)}" if a.outlet else ""
         n = counts.get(a.id, 0)
         lines.append(
             f"• *{title}*{outlet} · {format_date(a.date)} · {n} fact{'s' if n != 1 else ''}"
@@ -391,8 +377,8 @@ def render_search(
         ]
     blocks: list[Block] = [section(f"*Facts matching* _{escape(query)}_:")]
     for fact in facts[:MAX_SEARCH_RESULTS]:
-        q = escape(fact.questions[0], from_slack=False) if fact.questions else fact.id
-        blocks.append(section(f"*{cut(q, 300)}*\n{escape(fact.answer, from_slack=False)}"))
+        q = escape(fact.questions[0]) if fact.questions else fact.id
+        blocks.append(section(f"*{cut(q, 300)}*\n{escape(fact.answer)}"))
         blocks.append(context(source_line(articles[fact.article])))
     if len(facts) > MAX_SEARCH_RESULTS:
         blocks.append(context(f"{len(facts) - MAX_SEARCH_RESULTS} more: add words to narrow it."))
@@ -431,7 +417,7 @@ def render_home(
                 block_id="home_examples",
                 elements=[
                     button(
-                        unescape(f.questions[0]),
+                        f.questions[0],
                         f"{EXAMPLE_PREFIX}{i}",
                         ButtonValue(f.id, "", f.questions[0]).encode(),
                     )
@@ -443,7 +429,7 @@ def render_home(
     blocks += chunked_sections(article_lines(articles, facts))
     blocks += [DividerBlock(), header("Most asked this week")]
     if top_questions:
-        lines = [f"• {escape(q, from_slack=False)} ({n} people)" for q, n in top_questions]
+        lines = [f"• {escape(q)} ({n} people)" for q, n in top_questions]
         blocks += chunked_sections(lines)
     else:
         blocks.append(context("Nothing has been asked by several people this week yet."))

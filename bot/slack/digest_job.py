@@ -47,7 +47,6 @@ from bot.slack.blocks import (
     header,
     section,
     source_line,
-    unescape,
 )
 from bot.store import Claim, Store, new_owner
 
@@ -75,7 +74,6 @@ PERMANENT = {
 # -- blocks ---------------------------------------------------------------------------------
 def draft_value(question: str) -> str:
     """A Draft-a-fact button's value: the question, as plain text, within Slack's limit."""
-    question = unescape(question)
     value = json.dumps({"q": question}, ensure_ascii=False)
     while len(value) > MAX_VALUE:
         question = question[: len(question) - (len(value) - MAX_VALUE) - 1]
@@ -90,7 +88,7 @@ def render_digest(digest: Digest) -> list[Block]:
     if not digest.facts:
         blocks.append(context("The fact sheet has no curated facts yet."))
     for item in digest.facts[:MAX_FACTS_SHOWN]:
-        blocks.append(section(escape(item.fact.answer, from_slack=False)))
+        blocks.append(section(escape(item.fact.answer)))
         blocks.append(context(source_line(item.article)))
     blocks.append(DividerBlock())
     blocks.append(section(f"*Yesterday in numbers*\n{numbers_line(digest.numbers)}"))

@@ -13,6 +13,7 @@ import queue
 import threading
 from typing import Any, Protocol
 
+from bot.errors import StoreUnavailable
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -21,11 +22,25 @@ _STOP = object()
 
 
 class QuestionLog(Protocol):
-    """What listeners record questions with: the Store itself, or a QuestionRecorder."""
+    """What listeners record questions with: a DirectLog, or a QuestionRecorder."""
 
     def record_question(
         self, *, surface: str, channel: str | None, user: str | None, question: str, result: Any
     ) -> None: ...
+
+
+class DirectLog:
+    """Writes each question at once, on the caller's thread (tests, and small set-ups); a
+    store that cannot be written is logged at ERROR and the answer goes out regardless."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record_question(self, **fields: Any) -> None:
+        try:
+            self.store.record_question(**fields)
+        except StoreUnavailable as exc:
+            log.error("%s; a question was not recorded (the reply was sent)", exc)
 
 
 class QuestionRecorder:

@@ -16,6 +16,7 @@ import signal
 import socket
 import sys
 import threading
+import urllib.error
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -31,9 +32,10 @@ from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError, SheetError
 from bot.matcher import is_common_word
-from bot.slack import background
-from bot.slack.app import create_app
+from bot.slack import background, payloads
+from bot.slack.app import create_app, create_client
 from bot.slack.recorder import QuestionRecorder
+from bot.slack.replies import Replies
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,7 @@ def _refuse(start_response: StartResponse, status: str, reason: str, size: int) 
 def gate(
     slack: Callable[[dict[str, Any], StartResponse], Iterable[bytes]], signing_secret: str | None
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """In front of Bolt: the size, then the signature and timestamp, and only then parsing.
+    """In front of Bolt: the size, then the signature and timestamp, then the payload's shape.
 
     Bolt reads and parses a body before checking its signature, and logs one it refuses: an
     unsigned 100 MB POST would be buffered and written to the log. Here a body over MAX_BODY is
@@ -91,15 +93,55 @@ def gate(
                 valid = False
             if not valid:
                 return _refuse(start_response, "401 Unauthorized", "bad or stale signature", length)
+        # Bolt would raise on a body it cannot read or a payload of the wrong shape (500 and a
+        # traceback, sometimes an event claimed and never answered): refuse it here instead.
+        parsed, reason = payloads.parse_body(body, environ.get("CONTENT_TYPE", ""))
+        if reason is None:
+            reason = payloads.problem(parsed)
+        if reason is not None:
+            return _refuse(start_response, "400 Bad Request", reason, length)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+            # Raised while Bolt reads a payload shape payloads.problem() let through (Bolt's
+            # own errors inside listeners never get here: its error handler answers those).
+            return _refuse(
+                start_response,
+                "400 Bad Request",
+                f"payload Bolt cannot read ({exc!r})"[:200],
+                length,
+            )
 
     return guarded
 
 
+def health(core: Core, store: Store | None, replies: Replies | None) -> dict[str, Any]:
+    """What /healthz reports. It never calls Slack and never waits on the store's lock for a
+    write: "degraded" means answers still go out but something is not being recorded."""
+    report: dict[str, Any] = {
+        "status": "ok",
+        "facts": len(core.sheet.curated),
+        "loaded_at": core.loaded_at.isoformat(timespec="seconds"),
+    }
+    if store is not None:
+        problem = store.check()
+        report["store"] = problem or "ok"
+        if problem:
+            report["status"] = "degraded"
+    if replies is not None:
+        report["replies_in_hand"] = replies.busy
+    return report
+
+
 def wsgi_app(
-    app: App, core: Core, signing_secret: str | None = None
+    app: App,
+    core: Core,
+    signing_secret: str | None = None,
+    *,
+    store: Store | None = None,
+    replies: Replies | None = None,
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """The WSGI application: health check, then everything else through the gate to Bolt at
     /slack/events."""
@@ -110,13 +152,7 @@ def wsgi_app(
             "GET",
             "HEAD",
         ):
-            body = json.dumps(
-                {
-                    "status": "ok",
-                    "facts": len(core.sheet.curated),
-                    "loaded_at": core.loaded_at.isoformat(timespec="seconds"),
-                }
-            ).encode()
+            body = json.dumps(health(core, store, replies)).encode()
             start_response(
                 "200 OK",
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
@@ -251,50 +287,84 @@ def main(argv: list[str] | None = None) -> int:
             args.workers,
             banner=f"FactBot serving {len(core.sheet.curated)} facts",
         )
-    store = Store(settings.db_path)
-    recorder = QuestionRecorder(store)
     try:
-        try:
-            app = create_app(settings, core, store, recorder=recorder)
-        except BoltError as exc:
-            print(f"factbot serve: Slack refused to start the app: {exc}", file=sys.stderr)
-            return 1
-        jobs = start_background(app, core, store, settings)
-        try:
-            if args.http:
-                serve_http(app, core, args.host, args.port, args.threads, settings.signing_secret)
-                return 0
-            return serve_socket_mode(app, settings)
-        finally:
-            if jobs is not None:
-                jobs.stop()
+        service = Service(settings, core)
+    except StartupError as exc:
+        print(f"factbot serve: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if args.http:
+            serve_http(service, args.host, args.port, args.threads)
+            return 0
+        return serve_socket_mode(service.app, settings)
     finally:
-        recorder.close()
-        store.close()
+        service.close()
 
 
 Application = Callable[..., Iterable[bytes]]
 
 
+class StartupError(Exception):
+    """The app cannot start: Slack unreachable, or it refused the token."""
+
+
+class Service:
+    """One process's FactBot: its store connection, question recorder, reply pool, Bolt app and
+    background jobs, built in that order and closed in the reverse one."""
+
+    def __init__(self, settings: Settings, core: Core) -> None:
+        self.settings, self.core = settings, core
+        self.store = Store(settings.db_path)
+        self.recorder = QuestionRecorder(self.store)
+        client = create_client(settings)
+        self.replies = Replies(client, core, self.store, self.recorder, settings)
+        try:
+            self.app = create_app(
+                settings, core, self.store, client, recorder=self.recorder, replies=self.replies
+            )
+        except BaseException as exc:
+            self._close_store_side()
+            raise _startup_error(exc, settings) from None
+        self.jobs = start_background(self.app, core, self.store, settings)
+
+    def application(self) -> Application:
+        return wsgi_app(
+            self.app,
+            self.core,
+            self.settings.signing_secret,
+            store=self.store,
+            replies=self.replies,
+        )
+
+    def close(self) -> None:
+        """Background jobs, then the replies in flight, then queued questions, then the store."""
+        self.jobs.stop()
+        self._close_store_side()
+
+    def _close_store_side(self) -> None:
+        self.replies.close()
+        self.recorder.close()
+        self.store.close()
+
+
+def _startup_error(exc: BaseException, settings: Settings) -> BaseException:
+    if isinstance(exc, BoltError):
+        return StartupError(f"Slack refused to start the app: {exc}")
+    if isinstance(exc, (OSError, urllib.error.URLError)):
+        where = settings.api_url or "https://slack.com/api/"
+        reason = getattr(exc, "reason", None) or exc
+        return StartupError(f"cannot reach Slack's Web API at {where} ({reason}); is it reachable?")
+    return exc
+
+
 def build_http_worker(settings: Settings, core: Core) -> tuple[Application, Callable[[], None]]:
     """One worker process's app (its own store connection and background jobs) and cleanup."""
-    store = Store(settings.db_path)
-    recorder = QuestionRecorder(store)
     try:
-        app = create_app(settings, core, store, recorder=recorder)
-    except BoltError as exc:
-        recorder.close()
-        store.close()
-        print(f"factbot serve: Slack refused to start the app: {exc}", file=sys.stderr)
+        service = Service(settings, core)
+    except StartupError as exc:
+        print(f"factbot serve: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
-    jobs = start_background(app, core, store, settings)
-
-    def cleanup() -> None:
-        jobs.stop()
-        recorder.close()
-        store.close()
-
-    return wsgi_app(app, core, settings.signing_secret), cleanup
+    return service.application(), service.close
 
 
 def serve_workers(
@@ -396,13 +466,11 @@ def _stop_on_signals(stop: Callable[[], None]) -> None:
     signal.signal(signal.SIGINT, handler)
 
 
-def serve_http(
-    app: App, core: Core, host: str, port: int, threads: int, signing_secret: str | None = None
-) -> None:
-    server = HttpServer(wsgi_app(app, core, signing_secret), host=host, port=port, threads=threads)
+def serve_http(service: Service, host: str, port: int, threads: int) -> None:
+    server = HttpServer(service.application(), host=host, port=port, threads=threads)
     log.info(
         "FactBot serving %d facts on %s%s (health: %s%s), %d threads",
-        len(core.sheet.curated),
+        len(service.core.sheet.curated),
         server.url,
         EVENTS_PATH,
         server.url,

@@ -17,10 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.core import Core
-from bot.slack.app import create_app
-from bot.slack.recorder import QuestionRecorder
-from bot.slack.server import HTTP_SETTINGS, load_settings, start_background, wsgi_app
-from bot.store import Store
+from bot.slack.server import HTTP_SETTINGS, Service, load_settings
 
 
 class LazyApplication:
@@ -39,13 +36,11 @@ class LazyApplication:
                     self._env if self._env is not None else os.environ, HTTP_SETTINGS
                 )
                 core = Core(settings.facts_path)
-                store = Store(settings.db_path)
-                recorder = QuestionRecorder(store)
-                # no shutdown hook in WSGI: write what is queued when the worker exits
-                atexit.register(recorder.close)
-                app = create_app(settings, core, store, recorder=recorder)
-                self.jobs = start_background(app, core, store, settings)
-                self._app = wsgi_app(app, core, settings.signing_secret)
+                service = Service(settings, core)
+                # no shutdown hook in WSGI: finish replies and write what is queued at exit
+                atexit.register(service.close)
+                self.jobs = service.jobs
+                self._app = service.application()
             return self._app
 
     def __call__(

@@ -19,7 +19,9 @@ from factbot_slack_mock import MockSlack, signed_headers
 
 from bot.config import Settings
 from bot.core import Core
-from bot.slack.app import create_app
+from bot.slack.app import create_app, create_client
+from bot.slack.recorder import DirectLog
+from bot.slack.replies import Replies
 from bot.slack.server import HttpServer, wsgi_app
 from bot.store import Store
 
@@ -159,10 +161,15 @@ def factbot(mock_slack: MockSlack, tmp_path: Path, core: Core) -> Iterator[Runni
     """The real app (create_app + the production WSGI app) on waitress, port 0."""
     settings = settings_for(mock_slack, tmp_path)
     store = Store(settings.db_path)
-    app = create_app(settings, core, store)
-    server = HttpServer(wsgi_app(app, core, SECRET), host="127.0.0.1", port=0, threads=4).start()
+    client = create_client(settings)
+    recorder = DirectLog(store)
+    replies = Replies(client, core, store, recorder, settings, sweep_seconds=0.05)
+    app = create_app(settings, core, store, client, recorder=recorder, replies=replies)
+    application = wsgi_app(app, core, SECRET, store=store, replies=replies)
+    server = HttpServer(application, host="127.0.0.1", port=0, threads=4).start()
     try:
         yield Running(SlackClient(server.url), mock_slack, store, core, server.url)
     finally:
         server.stop()
+        replies.close()
         store.close()

@@ -34,6 +34,8 @@ class Call:
 class _Script:
     errors: dict[str, list[str]] = field(default_factory=dict)
     rate_limits: dict[str, int] = field(default_factory=dict)
+    delay: float = 0.0
+    down: bool = False
 
 
 class MockSlack:
@@ -108,6 +110,21 @@ class MockSlack:
         with self._lock:
             self._script.rate_limits[method] = times
 
+    def slow(self, seconds: float) -> None:
+        """Every Web API call from now on takes this long to answer (0 is normal again)."""
+        with self._lock:
+            self._script.delay = seconds
+
+    def outage(self, down: bool = True) -> None:
+        """From now on every Web API call gets 503 Service Unavailable, until outage(False)."""
+        with self._lock:
+            self._script.down = down
+
+    def posts(self) -> list[Call]:
+        """The chat.postMessage calls that succeeded."""
+        with self._lock:
+            return [c for c in self.calls if c.method == "chat.postMessage"]
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
@@ -140,6 +157,14 @@ class MockSlack:
                 self.calls.append(Call("response_url", body, headers, path))
             return 200, {"Content-Type": "text/plain"}, "ok"
         method = path.removeprefix("/api/")
+        with self._lock:
+            delay, down = self._script.delay, self._script.down
+        if delay:
+            time.sleep(delay)
+        if down:
+            with self._lock:
+                self.calls.append(Call(f"{method} (503)", body, headers, path))
+            return 503, {"Content-Type": "text/plain"}, "upstream unavailable"
         with self._lock:
             limited = self._script.rate_limits.get(method, 0)
             if limited:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import queue
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,8 @@ def test_mention_is_answered_in_thread_once_despite_a_retry(socket_mode: SocketM
     body = payload("event_app_mention.json")
     assert socket_mode.deliver("events_api", body, "env-2") == {"envelope_id": "env-2"}
     socket_mode.deliver("events_api", body, "env-3", retry_attempt=1, retry_reason="timeout")
+    calls = socket_mode.mock.wait_for(1)
+    time.sleep(0.3)
     calls = socket_mode.mock.made()
     assert [c.method for c in calls] == ["chat.postMessage"]
     assert calls[0].body["thread_ts"] == "1700001001.000100"
@@ -91,7 +94,9 @@ def test_direct_message_and_home_over_socket_mode(socket_mode: SocketMode) -> No
     socket_mode.deliver("events_api", dm, "env-4")
     socket_mode.deliver("events_api", payload("event_app_home_opened.json"), "env-5")
     socket_mode.deliver("events_api", payload("event_message_im_from_bot.json"), "env-6")
-    post, publish = socket_mode.mock.made()
+    socket_mode.mock.wait_for(2)
+    time.sleep(0.3)
+    post, publish = sorted(socket_mode.mock.made(), key=lambda c: c.method)
     assert (post.method, post.body["channel"]) == ("chat.postMessage", "D0DIRECT")
     assert (publish.method, publish.body["user_id"]) == ("views.publish", "U0HUMAN")
 
@@ -103,7 +108,7 @@ def test_share_button_over_socket_mode(socket_mode: SocketMode) -> None:
     value = blocks.ButtonValue("ciie-theme", "U0HUMAN", "expo theme?").encode()
     body["actions"][0].update(action_id=blocks.SHARE, value=value)
     assert socket_mode.deliver("interactive", body, "env-7") == {"envelope_id": "env-7"}
-    post, hook = socket_mode.mock.made()
+    post, hook = socket_mode.mock.wait_for(2)
     assert post.body["channel"] == "C0GENERAL"
     assert post.body["blocks"][0]["elements"][0]["text"] == "<@U0HUMAN> asked: _expo theme?_"
     assert hook.path == "/response/sm" and hook.body["delete_original"] is True

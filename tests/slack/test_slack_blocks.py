@@ -82,11 +82,10 @@ def action_ids(built: list) -> list[str]:
     return ids
 
 
-def test_escape_undoes_slacks_escaping_before_escaping() -> None:
-    """Text from Slack is not double-escaped, and raw &, <, > are escaped."""
-    assert blocks.escape("&lt;!channel&gt; &amp; co") == "&lt;!channel&gt; &amp; co"
+def test_escape_makes_plain_text_inert() -> None:
+    """&, <, > are escaped, so no broadcast, mention or link can come out of plain text."""
     assert blocks.escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
-    assert blocks.escape("a &amp; b", from_slack=False) == "a &amp;amp; b"
+    assert blocks.escape("a &amp; b") == "a &amp;amp; b"
 
 
 def test_answer_shows_answer_source_date_and_buttons() -> None:

@@ -11,14 +11,15 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, Args, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import Settings
 from bot.core import Core
+from bot.errors import StoreUnavailable
 from bot.slack import blocks
 from bot.slack.listeners.home import publish_home
+from bot.slack.replies import Replies
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,16 +37,31 @@ def register(app: App) -> None:
     app.action(re.compile(rf"^{blocks.PICK_PREFIX}\d+$"))(handle_pick)
 
 
-def handle_share(
-    ack: Ack,
+# Each click is acknowledged at once; what follows calls Slack, so it runs in the reply pool.
+def handle_share(ack: Ack, args: Args, replies: Replies) -> None:
+    ack()
+    replies.run("share", share, args.body, args.action, args.respond, args.client, args.context)
+
+
+def handle_feedback(ack: Ack, args: Args, replies: Replies) -> None:
+    ack()
+    replies.run("vote", vote, args.body, args.action, args.respond, args.client, args.context)
+
+
+def handle_pick(ack: Ack, args: Args, replies: Replies) -> None:
+    ack()
+    replies.run("pick", pick, args.body, args.action, args.respond, args.client, args.context)
+
+
+def share(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
     client: WebClient,
-    core: Core,
+    context: BoltContext,
 ) -> None:
     """Post the answer in the channel as the bot, saying who asked; drop the private copy."""
-    ack()
+    core: Core = context["core"]
     value = blocks.ButtonValue.decode(action["value"])
     fact = core.fact(value.fact_id)
     if fact is None:
@@ -78,29 +94,31 @@ def handle_share(
     respond(delete_original=True)
 
 
-def handle_feedback(
-    ack: Ack,
+def vote(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
     client: WebClient,
-    core: Core,
-    store: Store,
-    settings: Settings,
+    context: BoltContext,
 ) -> None:
     """Record Helpful / Not helpful and thank the person (only them)."""
-    ack()
+    core: Core = context["core"]
+    store: Store = context["store"]
     value = blocks.ButtonValue.decode(action["value"])
     helpful = action["action_id"] == blocks.HELPFUL
     user = body["user"]["id"]
-    store.record_feedback(
-        user=user, fact_id=value.fact_id, helpful=helpful, question=value.question or None
-    )
-    note = (
-        "Thanks! Noted as helpful."
-        if helpful
-        else "Thanks. I've told the curators this answer didn't help."
-    )
+    try:
+        store.record_feedback(
+            user=user, fact_id=value.fact_id, helpful=helpful, question=value.question or None
+        )
+        note = (
+            "Thanks! Noted as helpful."
+            if helpful
+            else "Thanks. I've told the curators this answer didn't help."
+        )
+    except StoreUnavailable as exc:
+        log.error("%s; a vote was not recorded", exc)
+        note = "Sorry, I couldn't record that just now. Please try again later."
     fact = core.fact(value.fact_id)
     container = body.get("container") or {}
     if container.get("type") == "view":
@@ -114,7 +132,7 @@ def handle_feedback(
                 feedback=False,
                 note=note,
             )
-        publish_home(client, user, core, store, settings, shown=shown)
+        publish_home(client, user, core, store, context["settings"], shown=shown)
     elif container.get("is_ephemeral") and fact is not None:
         respond(
             replace_original=True,
@@ -134,18 +152,15 @@ def handle_feedback(
         respond(replace_original=False, response_type="ephemeral", text=note)
 
 
-def handle_pick(
-    ack: Ack,
+def pick(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: Respond,
     client: WebClient,
-    core: Core,
-    store: Store,
-    settings: Settings,
+    context: BoltContext,
 ) -> None:
     """A did-you-mean choice: show that fact in place of the choices."""
-    ack()
+    core: Core = context["core"]
     value = blocks.ButtonValue.decode(action["value"])
     fact = core.fact(value.fact_id)
     container = body.get("container") or {}
@@ -157,7 +172,8 @@ def handle_pick(
         shown = blocks.render_answer(
             fact, article, question=value.question, asker=body["user"]["id"]
         )
-        publish_home(client, body["user"]["id"], core, store, settings, shown=shown)
+        user = body["user"]["id"]
+        publish_home(client, user, core, context["store"], context["settings"], shown=shown)
         return
     respond(
         replace_original=True,

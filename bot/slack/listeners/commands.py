@@ -7,11 +7,11 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.config import Settings
 from bot.core import Core
 from bot.factsheet import Fact
 from bot.matcher import words
 from bot.slack import blocks
+from bot.slack.payloads import Asked
 from bot.slack.recorder import QuestionLog
 
 log = logging.getLogger(__name__)
@@ -23,12 +23,12 @@ def register(app: App, command: str = "/ask") -> None:
 
 
 def handle_ask(
-    ack: Ack, command: dict[str, Any], core: Core, recorder: QuestionLog, settings: Settings
+    ack: Ack, command: dict[str, Any], asked: Asked, core: Core, recorder: QuestionLog
 ) -> None:
     """Reply to `/ask ...` ephemerally, inside the 3-second acknowledgement itself."""
-    text = (command.get("text") or "").strip()  # as Slack sends it: &, <, > escaped
+    text = asked.text
     verb, _, rest = text.partition(" ")
-    name = command.get("command") or settings.command
+    name = command["command"]
     if verb.lower() in ("", "help"):
         reply = blocks.render_help(blocks.pick_examples(core.sheet.curated), name)
         ack(response_type="ephemeral", text="How to ask FactBot", blocks=blocks.to_payload(reply))
@@ -48,7 +48,7 @@ def handle_ask(
         return
     result = core.answer(text)
     reply = blocks.render_result(
-        result, core.sheet.articles, asker=command["user_id"], share=True, command=name
+        result, core.sheet.articles, asker=asked.user, share=True, command=name
     )
     ack(
         response_type="ephemeral",
@@ -56,11 +56,7 @@ def handle_ask(
         blocks=blocks.to_payload(reply),
     )
     recorder.record_question(
-        surface="command",
-        channel=command.get("channel_id"),
-        user=command.get("user_id"),
-        question=text,
-        result=result,
+        surface=asked.surface, channel=asked.channel, user=asked.user, question=text, result=result
     )
 
 

@@ -72,7 +72,7 @@ def draft_view(question: str, core: Core) -> View:
         blocks=[
             SectionBlock(
                 text=mrkdwn(
-                    f"Someone asked: _{escape(question, from_slack=False)}_\nThe draft goes to the"
+                    f"Someone asked: _{escape(question)}_\nThe draft goes to the"
                     " drafts file for review; the fact sheet is not changed."
                 )
             ),
@@ -147,8 +147,8 @@ def handle_draft_submission(
             blocks=[
                 SectionBlock(
                     text=mrkdwn(
-                        f"Saved *{escape(draft.id, from_slack=False)}* as a draft in"
-                        f" `{escape(settings.drafts_path.name, from_slack=False)}`."
+                        f"Saved *{escape(draft.id)}* as a draft in"
+                        f" `{escape(settings.drafts_path.name)}`."
                         " A curator reviews it before it is served."
                     )
                 )

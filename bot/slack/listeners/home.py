@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import Block
 from bot.config import Settings
 from bot.core import Core
 from bot.slack import blocks
+from bot.slack.replies import Replies
 from bot.store import Store
 
 
@@ -21,12 +22,16 @@ def register(app: App) -> None:
 
 
 def handle_home_opened(
-    event: dict[str, Any], client: WebClient, core: Core, store: Store, settings: Settings
+    event: dict[str, Any],
+    client: WebClient,
+    core: Core,
+    store: Store,
+    settings: Settings,
+    replies: Replies,
 ) -> None:
     """Publish the Home tab whenever someone opens it (the Messages tab needs nothing)."""
-    if event.get("tab", "home") != "home":
-        return
-    publish_home(client, event["user"], core, store, settings)
+    if event.get("tab", "home") == "home":
+        replies.run("home", publish_home, client, event["user"], core, store, settings)
 
 
 def handle_example(
@@ -37,6 +42,7 @@ def handle_example(
     core: Core,
     store: Store,
     settings: Settings,
+    replies: Replies,
 ) -> None:
     """An example question clicked in the Home tab: show its answer at the top of Home."""
     ack()
@@ -46,7 +52,7 @@ def handle_example(
     shown = None
     if fact is not None:
         shown = blocks.render_answer(fact, core.article(fact), question=value.question, asker=user)
-    publish_home(client, user, core, store, settings, shown=shown)
+    replies.run("home", publish_home, client, user, core, store, settings, shown)
 
 
 def publish_home(
@@ -55,7 +61,6 @@ def publish_home(
     core: Core,
     store: Store,
     settings: Settings,
-    *,
     shown: list[Block] | None = None,
 ) -> None:
     """views.publish the Home tab for one user."""

@@ -5,9 +5,10 @@ import tracemalloc
 from bot.matching.text import Folding, Glossary, deletes, fold, normalise, stem, words
 
 
-def test_words_undo_slack_mentions_and_entities():
-    """A mention is not a word; Slack's &amp; &lt; &gt; are the characters they stand for."""
-    assert words("<@U123> how many &amp; which?") == ["how", "many", "which"]
+def test_words_take_plain_text_and_drop_a_typed_address():
+    """The core reads plain text (Slack's markup is undone at the edge); "@factbot," typed at
+    the start is not a word of the question."""
+    assert words("@factbot, how many & which?") == ["how", "many", "which"]
     assert words("3,400 exhibitors") == ["3400", "exhibitors"]
 
 
