@@ -258,7 +258,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--workers",
         type=int,
         default=1,
-        help="HTTP: processes sharing the port (one per CPU uses them all; default 1)",
+        help="HTTP: processes (gunicorn workers) sharing the port; one per CPU uses them all",
     )
     return parser.parse_args(argv)
 
@@ -279,14 +279,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"factbot serve: the fact sheet cannot be used:\n{exc}", file=sys.stderr)
         return 1
     if args.http and args.workers > 1:
-        return serve_workers(
-            lambda: build_http_worker(settings, core),
-            args.host,
-            args.port,
-            args.threads,
-            args.workers,
-            banner=f"FactBot serving {len(core.sheet.curated)} facts",
-        )
+        try:
+            check_slack(settings)
+        except StartupError as exc:
+            print(f"factbot serve: {exc}", file=sys.stderr)
+            return 1
+        return serve_workers(settings, core, args.host, args.port, args.threads, args.workers)
     try:
         service = Service(settings, core)
     except StartupError as exc:
@@ -337,7 +335,10 @@ class Service:
         )
 
     def close(self) -> None:
-        """Background jobs, then the replies in flight, then queued questions, then the store."""
+        """Background jobs, then the replies in flight, then queued questions, then the store.
+        Safe to call twice (gunicorn's worker_exit, then atexit)."""
+        if self.store.closed:
+            return
         self.jobs.stop()
         self._close_store_side()
 
@@ -357,88 +358,51 @@ def _startup_error(exc: BaseException, settings: Settings) -> BaseException:
     return exc
 
 
-def build_http_worker(settings: Settings, core: Core) -> tuple[Application, Callable[[], None]]:
-    """One worker process's app (its own store connection and background jobs) and cleanup."""
+def check_slack(settings: Settings) -> None:
+    """auth.test once, before any worker starts: an unreachable Slack or a refused token stops
+    start-up with one clear line instead of workers failing one after another."""
     try:
-        service = Service(settings, core)
-    except StartupError as exc:
-        print(f"factbot serve: {exc}", file=sys.stderr)
-        raise SystemExit(1) from None
-    return service.application(), service.close
+        create_client(settings).auth_test()
+    except SlackApiError as exc:
+        raise StartupError(f"Slack refused to start the app: {exc.response.get('error')}") from None
+    except BaseException as exc:
+        raise _startup_error(exc, settings) from None
 
 
 def serve_workers(
-    build: Callable[[], tuple[Application, Callable[[], None]]],
-    host: str,
-    port: int,
-    threads: int,
-    workers: int,
-    *,
-    banner: str,
+    settings: Settings, core: Core, host: str, port: int, threads: int, workers: int
 ) -> int:
-    """Serve from `workers` forked processes accepting on one socket bound here (pre-fork).
+    """Serve from `workers` processes managed by gunicorn (threads per worker).
 
-    Python runs one thread at a time per process, so one process uses one CPU however many
-    threads it has. Each worker builds its own app after the fork (SQLite connections and
-    threads must not cross a fork). SIGTERM/SIGINT are passed on to every worker; if a worker
-    dies the others are stopped too and the exit status is 1, for a supervisor to restart.
+    Python runs one thread at a time per process, so one process uses one CPU. gunicorn's
+    arbiter replaces a worker that dies while the others keep serving, and on SIGTERM lets
+    each finish its requests (each worker then closes its service: replies in flight,
+    recorded questions). The sheet is loaded once here, before the fork, and shared.
     """
-    sock = socket.create_server((host, port), backlog=2048)
-    url = f"http://{host}:{sock.getsockname()[1]}"
-    pids: set[int] = set()
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # the worker
-            code = 1
-            try:
-                application, cleanup = build()
-                try:
-                    server = HttpServer(application, threads=threads, sock=sock)
-                    log.info("worker %d serving", os.getpid())
-                    serve(server)
-                    code = 0
-                finally:
-                    cleanup()
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-            except BaseException:
-                log.exception("worker %d failed", os.getpid())
-            finally:
-                os._exit(code)
-        pids.add(pid)
-    sock.close()
-    stopping = False
+    from bot.slack import gunicorn_conf
 
-    def stop_all(signum: int | None = None, frame: object = None) -> None:
-        nonlocal stopping
-        stopping = True
-        for child in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGTERM)
+    banner = f"FactBot serving {len(core.sheet.curated)} facts"
 
-    signal.signal(signal.SIGTERM, stop_all)
-    signal.signal(signal.SIGINT, stop_all)
-    log.info(
-        "%s on %s%s (health: %s%s), %d processes of %d threads",
-        banner,
-        url,
-        EVENTS_PATH,
-        url,
-        HEALTH_PATH,
-        workers,
-        threads,
+    def build() -> Application:
+        return gunicorn_conf.start_service(Service(settings, core))
+
+    def when_ready(arbiter: Any) -> None:
+        bound = arbiter.LISTENERS[0].sock.getsockname()
+        url = f"http://{bound[0]}:{bound[1]}"
+        log.info(
+            "%s on %s%s (health: %s%s), %d processes of %d threads (gunicorn)",
+            banner,
+            url,
+            EVENTS_PATH,
+            url,
+            HEALTH_PATH,
+            workers,
+            threads,
+        )
+
+    return gunicorn_conf.run(
+        build, bind=f"{host}:{port}", workers=workers, threads=threads, when_ready=when_ready
     )
-    status = 0
-    while pids:
-        pid, raw = os.wait()
-        pids.discard(pid)
-        code = os.waitstatus_to_exitcode(raw)
-        if code != 0 or not stopping:
-            log.error("worker %d exited with status %d; stopping the others", pid, code)
-            status = 1
-            stop_all()
-    log.info("HTTP server stopped")
-    return status
 
 
 def serve(server: HttpServer) -> None:

@@ -1,6 +1,6 @@
 """An importable WSGI application for running FactBot under your own server.
 
-    gunicorn --threads 8 'bot.slack.wsgi:application'
+    gunicorn -c python:bot.slack.gunicorn_conf bot.slack.wsgi:application
 
 Nothing is built at import: the first request reads the environment (SLACK_BOT_TOKEN,
 SLACK_SIGNING_SECRET, FACTBOT_*), loads the fact sheet, opens the store, builds the app and
@@ -28,6 +28,7 @@ class LazyApplication:
         self._lock = threading.Lock()
         self._app: Callable[..., Iterable[bytes]] | None = None
         self.jobs: Any = None
+        self.service: Any = None
 
     def build(self) -> Callable[..., Iterable[bytes]]:
         with self._lock:
@@ -37,11 +38,20 @@ class LazyApplication:
                 )
                 core = Core(settings.facts_path)
                 service = Service(settings, core)
-                # no shutdown hook in WSGI: finish replies and write what is queued at exit
+                # no shutdown hook in plain WSGI: finish replies and write what is queued at
+                # exit (gunicorn's worker_exit hook calls close() earlier)
                 atexit.register(service.close)
+                self.service = service
                 self.jobs = service.jobs
                 self._app = service.application()
             return self._app
+
+    def close(self) -> None:
+        """Close the service if one was built (safe to call twice)."""
+        with self._lock:
+            if self.service is not None:
+                self.service.close()
+                self.service = None
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]

@@ -3,6 +3,7 @@ the WSGI entry point, shutdown on SIGTERM, and no token in any log."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -13,6 +14,8 @@ import sys
 import threading
 import time
 import wsgiref.util
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -109,25 +112,37 @@ def test_wsgi_application_names_missing_settings() -> None:
         wsgi.LazyApplication({}).build()
 
 
-@pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["one process", "2 workers"])
-def test_serve_http_end_to_end_as_a_process(
-    workers: list[str], mock_slack: MockSlack, tmp_path: Path
-) -> None:
-    """`python -m bot serve --http --port 0 [--workers 2]`: health, signed /ask, a mention;
-    SIGTERM stops it cleanly with every question recorded; no token in its output."""
+@dataclass
+class Serving:
+    """`python -m bot serve --http` as a process: its URL, output so far, and exit status."""
+
+    proc: subprocess.Popen[str]
+    url: str
+    lines: list[str]
+    code: int | None = None
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+@contextlib.contextmanager
+def serving(extra: list[str], mock_slack: MockSlack, db: Path) -> Iterator[Serving]:
+    """Start serve on port 0, wait for its banner, SIGTERM it at the end (its exit status and
+    output are on the yielded object afterwards)."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(ROOT),
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": mock_slack.api_url,
-        "FACTBOT_DB": str(tmp_path / "serve.db"),
+        "FACTBOT_DB": str(db),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"]
-        + workers,
+        + extra,
         env=env,
-        cwd=tmp_path,
+        cwd=db.parent,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -144,9 +159,36 @@ def test_serve_http_end_to_end_as_a_process(
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
+    running = Serving(proc, "", lines)
     try:
-        assert started.wait(20), "".join(lines)
-        url = re.search(r"on (http://127\.0\.0\.1:\d+)/slack/events", "".join(lines)).group(1)
+        assert started.wait(30), "".join(lines)
+        running.url = re.search(r"on (http://127\.0\.0\.1:\d+)/slack/events", running.output)[1]
+        yield running
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            running.code = proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        reader.join(timeout=5)
+        assert proc.stdout is not None
+        proc.stdout.close()
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["one process", "2 workers"])
+def test_serve_http_end_to_end_as_a_process(
+    workers: list[str], mock_slack: MockSlack, tmp_path: Path
+) -> None:
+    """`python -m bot serve --http --port 0 [--workers 2]`: health, signed /ask, a mention;
+    SIGTERM stops it cleanly with every question recorded; no token in its output."""
+    with serving(workers, mock_slack, tmp_path / "serve.db") as running:
+        url = running.url
         assert http("GET", f"{url}/healthz").json()["facts"] == len(Core().sheet.curated)
         slack = SlackClient(url)
         for _ in range(4):
@@ -155,22 +197,35 @@ def test_serve_http_end_to_end_as_a_process(
         assert slack.event(payload("event_app_mention.json")).status == 200
         assert [c.method for c in mock_slack.wait_for(1)] == ["chat.postMessage"]
         assert slack.command("x", secret="forged").status == 401
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=15)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        reader.join(timeout=5)
-        assert proc.stdout is not None
-        proc.stdout.close()
-    output = "".join(lines)
-    assert code == 0, output
-    assert BOT_TOKEN not in output and SECRET not in output
+    assert running.code == 0, running.output
+    assert BOT_TOKEN not in running.output and SECRET not in running.output
     with Store(tmp_path / "serve.db") as store:  # recorded off the reply path, kept at shutdown
         assert store.outcome_counts()["answer"] == 5
+
+
+def test_a_dead_worker_is_replaced_and_the_others_keep_serving(
+    mock_slack: MockSlack, tmp_path: Path
+) -> None:
+    """kill -9 one of two workers: every /ask meanwhile is answered, a new worker takes its
+    place, and SIGTERM still ends the service cleanly."""
+    with serving(["--workers", "2"], mock_slack, tmp_path / "w.db") as running:
+        deadline = time.monotonic() + 20
+        while len(first := children(running.proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(first) == 2
+        os.kill(first[0], signal.SIGKILL)
+        slack = SlackClient(running.url)
+        for _ in range(10):
+            assert slack.command("how many countries got vaccines from china?").status == 200
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            now = children(running.proc.pid)
+            if len(now) == 2 and first[0] not in now:
+                break
+            time.sleep(0.1)
+        assert len(now) == 2 and first[0] not in now and first[1] in now
+        assert http("GET", f"{running.url}/healthz").status == 200
+    assert running.code == 0, running.output
 
 
 def test_tokens_are_not_logged_even_at_debug(
