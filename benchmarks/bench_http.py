@@ -53,11 +53,12 @@ def serve_bare(port: int, threads: int, workers: int, api_url: str) -> None:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
 
-    from bot.slack.server import HttpServer, serve, serve_workers
+    from bot.slack import gunicorn_conf
+    from bot.slack.server import HttpServer, serve
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
 
-    def build() -> tuple[Any, Any]:
+    def build() -> Any:
         app = App(
             client=WebClient(token=TOKEN, base_url=api_url),
             signing_secret=SECRET,
@@ -68,12 +69,19 @@ def serve_bare(port: int, threads: int, workers: int, api_url: str) -> None:
         def ask(ack: Any) -> None:
             ack(response_type="ephemeral", text="A constant answer.")
 
-        return SlackRequestHandler(app), lambda: None
+        return SlackRequestHandler(app)
 
-    if workers > 1:
-        serve_workers(build, "127.0.0.1", port, threads, workers, banner="bare app serving")
+    if workers > 1:  # as FactBot's --workers: gunicorn's gthread workers
+
+        def ready(arbiter: Any) -> None:
+            bound = arbiter.LISTENERS[0].sock.getsockname()
+            print(f"bare app serving on http://{bound[0]}:{bound[1]}/slack/events", flush=True)
+
+        gunicorn_conf.run(
+            build, bind=f"127.0.0.1:{port}", workers=workers, threads=threads, when_ready=ready
+        )
         return
-    application, _ = build()
+    application = build()
     server = HttpServer(application, port=port, threads=threads)
     print(f"bare app serving on {server.url}/slack/events", flush=True)
     serve(server)
@@ -219,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per run")
     parser.add_argument("--threads", type=int, default=8, help="server threads per process")
-    parser.add_argument("--workers", type=int, default=1, help="server processes (pre-fork)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (gunicorn)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     parser.add_argument("--rounds", type=int, default=3, help="runs per server; median shown")
     parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
@@ -301,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"signed /ask over loopback: median of {args.rounds} runs of {args.seconds:g} s,"
-        f" waitress {args.workers} process(es) x {args.threads} threads, {os.cpu_count()} CPUs,"
+        f" {'gunicorn' if args.workers > 1 else 'waitress'} {args.workers} process(es) x {args.threads} threads, {os.cpu_count()} CPUs,"
         f" load average before {load_before:.2f}"
     )
     print(f"{'server':<10} {'conc':>4} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}")

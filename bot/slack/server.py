@@ -312,6 +312,7 @@ class Service:
 
     def __init__(self, settings: Settings, core: Core) -> None:
         self.settings, self.core = settings, core
+        check_slack(settings)
         self.store = Store(settings.db_path)
         self.recorder = QuestionRecorder(self.store)
         client = create_client(settings)
@@ -349,6 +350,11 @@ class Service:
 
 
 def _startup_error(exc: BaseException, settings: Settings) -> BaseException:
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        if status >= 500 or status == 429:
+            return StartupError(f"Slack's Web API is unavailable (HTTP {status}); try again later")
+        return StartupError(f"Slack refused to start the app: {exc.response.get('error')}")
     if isinstance(exc, BoltError):
         return StartupError(f"Slack refused to start the app: {exc}")
     if isinstance(exc, (OSError, urllib.error.URLError)):
@@ -359,13 +365,11 @@ def _startup_error(exc: BaseException, settings: Settings) -> BaseException:
 
 
 def check_slack(settings: Settings) -> None:
-    """auth.test once, before any worker starts: an unreachable Slack or a refused token stops
-    start-up with one clear line instead of workers failing one after another."""
+    """auth.test before anything starts: an unreachable Slack, one that is down, or a refused
+    token stops start-up with one clear line (and before any worker is forked)."""
     try:
         create_client(settings).auth_test()
-    except SlackApiError as exc:
-        raise StartupError(f"Slack refused to start the app: {exc.response.get('error')}") from None
-    except BaseException as exc:
+    except Exception as exc:
         raise _startup_error(exc, settings) from None
 
 

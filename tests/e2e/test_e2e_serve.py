@@ -261,3 +261,30 @@ def test_idle_http_server_uses_no_cpu() -> None:
         after = os.times()
     used = (after.user - before.user) + (after.system - before.system)
     assert used < 0.2
+
+
+def test_replies_owed_by_a_killed_server_are_posted_once_by_the_next(
+    mock_slack: MockSlack, tmp_path: Path
+) -> None:
+    """The Web API is down; ten mentions are acknowledged and owed; the server is killed -9.
+    Slack is back and a new server on the same store posts each reply exactly once."""
+    db = tmp_path / "owed.db"
+    with serving([], mock_slack, db) as running:
+        mock_slack.outage()
+        slack = SlackClient(running.url)
+        for i in range(10):
+            body = payload("event_app_mention.json")
+            body["event_id"] = f"EvOWED{i}"
+            body["event"]["ts"] = f"1700001001.{i:06d}"
+            assert slack.event(body).status == 200
+        time.sleep(1.0)
+        running.proc.kill()
+    assert mock_slack.posts() == []
+    mock_slack.outage(False)
+    with serving([], mock_slack, db):
+        deadline = time.monotonic() + 60  # a reply in flight at the kill waits out its lease
+        while len(mock_slack.posts()) < 10 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+    threads = sorted(c.body["thread_ts"] for c in mock_slack.posts())
+    assert threads == [f"1700001001.{i:06d}" for i in range(10)]
