@@ -62,7 +62,7 @@ class Article:
 
 def fold_whitespace(text: str) -> str:
     """Collapse every run of whitespace (including non-breaking spaces) to one space."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    return " ".join(text.split())  # str.split() knows every Unicode space, NBSP included
 
 
 def parse_header(text: str) -> ParsedHeader:

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from bot.articles import Article, fold_whitespace
+from bot.bulk import no_gc_pauses
 from bot.errors import Problem, SheetError
 from bot.yamlfile import fields, line_of, load_yaml
 
@@ -73,6 +74,11 @@ def sheet_files(path: Path) -> list[Path]:
 
 def read_sheet(path: Path, articles: dict[str, Article]) -> tuple[FactSheet, list[Problem]]:
     """Parse and validate a sheet; return what is usable and every problem found."""
+    with no_gc_pauses():
+        return _read_sheet(path, articles)
+
+
+def _read_sheet(path: Path, articles: dict[str, Article]) -> tuple[FactSheet, list[Problem]]:
     problems: list[Problem] = []
     facts: list[Fact] = []
     glossary: list[tuple[str, ...]] = []

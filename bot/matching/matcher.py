@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from dataclasses import replace
 
+from bot.bulk import no_gc_pauses
 from bot.factsheet import FactSheet
 from bot.matching.decide import Candidate, Result, Thresholds, decide
 from bot.matching.language import english
@@ -30,6 +31,10 @@ class Matcher:
     """Answers questions from a sheet's curated facts and its articles' metadata."""
 
     def __init__(self, sheet: FactSheet, semantic: bool = True) -> None:
+        with no_gc_pauses():
+            self._build(sheet, semantic)
+
+    def _build(self, sheet: FactSheet, semantic: bool) -> None:
         self.sheet = sheet
         own_synonyms = tuple(getattr(sheet, "synonyms", ()))
         self.folding = Folding(own_synonyms)

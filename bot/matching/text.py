@@ -240,7 +240,7 @@ def fold(text: str, glossary: Glossary) -> tuple[list[str], list[str]]:
 def normalise(text: str, glossary: Glossary | None = None) -> list[str]:
     """Content tokens: glossary applied, numbers and ordinals canonical, stopwords out, stemmed."""
     if glossary is None:
-        return [t for t in map(fold_token, words(text)) if t]
+        return [t for t in map(general_folding().token, words(text)) if t]
     return fold(text, glossary)[0]
 
 
