@@ -100,7 +100,15 @@ def problem(body: Any) -> str | None:
             if body.get(key) is not None and not isinstance(body[key], dict):
                 return f"{kind} {key} is not an object"
         if kind == "block_actions":
+            if not _str(body.get("trigger_id"), empty=False):
+                return "block_actions without trigger_id"
             return _actions_problem(body.get("actions"))
+        view = body.get("view")
+        state = view.get("state") if isinstance(view, dict) else None
+        if kind == "view_submission" and not (
+            isinstance(state, dict) and isinstance(state.get("values"), dict)
+        ):
+            return "view_submission without view.state.values"
         return None
     if not _str(kind, empty=False):
         return "request without a type"

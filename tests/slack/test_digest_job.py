@@ -406,6 +406,13 @@ def submitted(values: dict[str, str], article: str) -> dict[str, Any]:
 
 def test_draft_button_opens_a_prefilled_modal(core: Core) -> None:
     """The button's question prefills the form; trigger_id is passed to views.open."""
+
+    class Inline:
+        """The reply pool, run on the spot."""
+
+        def run(self, what: str, work: Any, *args: Any) -> None:
+            work(*args)
+
     client, ack = FakeClient(), FakeAck()
     curation.handle_draft_button(
         ack,
@@ -413,6 +420,7 @@ def test_draft_button_opens_a_prefilled_modal(core: Core) -> None:
         {"value": json.dumps({"q": "What is the wifi password?"})},
         client,  # type: ignore[arg-type]
         core,
+        Inline(),  # type: ignore[arg-type]
     )
     assert ack.calls == [{}]
     view = client.views[0]
@@ -511,6 +519,7 @@ def test_curation_through_the_bolt_app_opens_the_form_and_saves_the_draft(
     with Store(tmp_path / "f.db") as store:
         app = create_app(settings, core, store)
         assert app.dispatch(request(click)).status == 200
+        assert wait_for(lambda: bool(slack.views))  # opened from the reply pool
         assert slack.views[0]["trigger_id"] == "T.trigger"
         response = app.dispatch(request(submit))
     assert response.status == 200

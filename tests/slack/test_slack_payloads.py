@@ -30,6 +30,7 @@ def mention(**event: object) -> dict[str, object]:
             {
                 "type": "block_actions",
                 "user": {"id": "U1"},
+                "trigger_id": "T1",
                 "actions": [{"action_id": "ask_share"}],
             },
             "button value is not one of ours",
@@ -38,11 +39,20 @@ def mention(**event: object) -> dict[str, object]:
             {
                 "type": "block_actions",
                 "user": {"id": "U1"},
+                "trigger_id": "T1",
                 "actions": [{"action_id": "ask_helpful", "value": "not json"}],
             },
             "button value is not one of ours",
         ),
         ({"token": "x"}, "request without a type"),
+        (
+            {"type": "block_actions", "user": {"id": "U1"}, "actions": [{"action_id": "x"}]},
+            "block_actions without trigger_id",
+        ),
+        (
+            {"type": "view_submission", "user": {"id": "U1"}, "view": {"id": "V1"}},
+            "view_submission without view.state.values",
+        ),
     ],
 )
 def test_malformed_payloads_are_named(body: object, reason: str) -> None:
@@ -57,7 +67,12 @@ def test_sound_payloads_pass() -> None:
     assert payloads.problem({"command": "/ask", "user_id": "U1", "text": "x"}) is None
     assert payloads.problem({"type": "url_verification", "challenge": "c"}) is None
     for action in ({"action_id": "ask_share", "value": value}, {"action_id": "other"}):
-        body = {"type": "block_actions", "user": {"id": "U1"}, "actions": [action]}
+        body = {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "trigger_id": "T1",
+            "actions": [action],
+        }
         assert payloads.problem(body) is None
 
 

@@ -4,6 +4,7 @@ it appends a draft to the drafts file (FACTBOT_DRAFTS). The curated sheet is nev
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -26,6 +27,7 @@ from bot.core import Core
 from bot.drafts import Draft, add_draft, suggest_id
 from bot.slack.blocks import cut, escape, format_date, mrkdwn
 from bot.slack.digest_job import DRAFT_ACTION_PREFIX
+from bot.slack.replies import Replies
 
 log = logging.getLogger(__name__)
 
@@ -96,15 +98,24 @@ def draft_view(question: str, core: Core) -> View:
 
 
 def handle_draft_button(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, core: Core
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    core: Core,
+    replies: Replies,
 ) -> None:
-    """Open the Draft-a-fact form for the digest item's question."""
+    """Open the Draft-a-fact form for the digest item's question (from the reply pool: the
+    click is acknowledged first)."""
     ack()
     try:
         question = str(json.loads(action.get("value") or "{}").get("q", ""))
-    except ValueError:
+    except (ValueError, AttributeError):
         question = ""
-    client.views_open(trigger_id=body["trigger_id"], view=draft_view(question, core))
+    opening = functools.partial(
+        client.views_open, trigger_id=body["trigger_id"], view=draft_view(question, core)
+    )
+    replies.run("draft form", opening)
 
 
 def read_draft(view: dict[str, Any]) -> Draft:
