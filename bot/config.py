@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.databases import is_url
 from bot.errors import ConfigError
 
 DEFAULT_DB = "factbot.db"
@@ -23,7 +24,8 @@ class Settings:
     signing_secret: str | None = field(default=None, repr=False)
     api_url: str | None = None
     facts_path: Path | None = None
-    db_path: Path = Path(DEFAULT_DB)
+    # A SQLite file, or a postgresql:// URL (which may hold a password: never in a repr).
+    db_path: Path | str = field(default=Path(DEFAULT_DB), repr=False)
     command: str = "/ask"
     digest_channels: tuple[str, ...] = ()
     digest_time: dt.time = dt.time(9, 0)
@@ -83,7 +85,7 @@ class Settings:
             signing_secret=get("SLACK_SIGNING_SECRET"),
             api_url=get("SLACK_API_URL"),
             facts_path=Path(p) if (p := get("FACTBOT_FACTS")) else None,
-            db_path=Path(get("FACTBOT_DB") or DEFAULT_DB),
+            db_path=database_setting(get("FACTBOT_DB") or DEFAULT_DB),
             command=command,
             digest_channels=channels,
             digest_time=digest_time,
@@ -108,3 +110,8 @@ class Settings:
         missing = [n for n in names if not attrs.get(n)]
         if missing:
             raise ConfigError(f"missing setting(s): {', '.join(missing)}")
+
+
+def database_setting(value: str) -> Path | str:
+    """FACTBOT_DB: a postgresql:// URL as given, anything else a SQLite file path."""
+    return value if is_url(value) else Path(value)

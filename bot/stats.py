@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import ConfigError
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"factbot stats: {exc}", file=sys.stderr)
         return 2
-    if not settings.db_path.exists():
+    if isinstance(settings.db_path, Path) and not settings.db_path.exists():
         print(
             f"factbot stats: no database at {settings.db_path} yet (set FACTBOT_DB, or ask"
             " a question first)",

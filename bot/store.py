@@ -19,16 +19,15 @@ import datetime as dt
 import logging
 import os
 import socket
-import sqlite3
 import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
+from bot.databases import Database, open_database
 from bot.errors import StoreUnavailable
 from bot.matcher import normalise, words
 
@@ -44,7 +43,6 @@ MAX_REPLY_ATTEMPTS = 40
 EVENT_TTL = dt.timedelta(days=1)
 DEFAULT_LEASE = dt.timedelta(minutes=5)
 MAX_QUESTION_CHARS = 500
-BUSY_SECONDS = 2.0
 
 Clock = Callable[[], dt.datetime]
 
@@ -59,25 +57,26 @@ class _Result(Protocol):
 
 
 # Each migration takes the schema from version i to i + 1; they run in order, once, at open.
+# {serial} and {float} are each database's own types (bot/databases.py).
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE questions (
-        id INTEGER PRIMARY KEY,
-        at REAL NOT NULL,
+        id {serial},
+        at {float} NOT NULL,
         surface TEXT NOT NULL,
         channel TEXT,
-        user TEXT,
+        "user" TEXT,
         question TEXT NOT NULL,
         normalised TEXT NOT NULL,
         outcome TEXT NOT NULL,
         fact_id TEXT,
-        score REAL
+        score {float}
     );
     CREATE INDEX questions_at ON questions (at);
     CREATE TABLE feedback (
-        id INTEGER PRIMARY KEY,
-        at REAL NOT NULL,
-        user TEXT,
+        id {serial},
+        at {float} NOT NULL,
+        "user" TEXT,
         fact_id TEXT NOT NULL,
         helpful INTEGER NOT NULL,
         question TEXT
@@ -85,7 +84,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX feedback_at ON feedback (at);
     CREATE TABLE events (
         event_id TEXT PRIMARY KEY,
-        at REAL NOT NULL
+        at {float} NOT NULL
     );
     """,
     """
@@ -94,11 +93,11 @@ MIGRATIONS: tuple[str, ...] = (
         day TEXT NOT NULL,
         state TEXT NOT NULL,           -- claimed | posted | released | failed
         owner TEXT NOT NULL,
-        claimed_at REAL NOT NULL,
-        lease_until REAL NOT NULL,
+        claimed_at {float} NOT NULL,
+        lease_until {float} NOT NULL,
         sending INTEGER NOT NULL DEFAULT 0,
         attempts INTEGER NOT NULL DEFAULT 0,
-        posted_at REAL,
+        posted_at {float},
         ts TEXT,
         error TEXT,
         PRIMARY KEY (channel, day)
@@ -117,15 +116,15 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 3: one vote per person per fact (the last click counts): keep each person's latest.
     """
-    DELETE FROM feedback WHERE user IS NOT NULL AND id NOT IN (
-        SELECT MAX(id) FROM feedback WHERE user IS NOT NULL GROUP BY user, fact_id
+    DELETE FROM feedback WHERE "user" IS NOT NULL AND id NOT IN (
+        SELECT MAX(id) FROM feedback WHERE "user" IS NOT NULL GROUP BY "user", fact_id
     );
-    CREATE UNIQUE INDEX feedback_one_vote ON feedback (user, fact_id);
+    CREATE UNIQUE INDEX feedback_one_vote ON feedback ("user", fact_id);
     """,
     # 4: an event is claimed while it is answered and done after; rows of older releases are done.
     """
     ALTER TABLE events ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
-    ALTER TABLE events ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
+    ALTER TABLE events ADD COLUMN lease_until {float} NOT NULL DEFAULT 0;
     """,
     # 5: an event's reply is kept with its claim until posted, so any process can post it
     # (after a crash, or once the Web API is back); state 'failed' = given up.
@@ -192,49 +191,31 @@ def question_key(text: str) -> str:
 
 
 class Store:
-    """FactBot's SQLite store. Safe to share between threads and between processes."""
+    """FactBot's store, on SQLite (a file path) or PostgreSQL (a postgresql:// URL). Safe to
+    share between threads; several processes (and, on PostgreSQL, hosts) can share one."""
 
     def __init__(
         self, path: str | os.PathLike[str] = "factbot.db", *, clock: Clock | None = None
     ) -> None:
-        self.path = str(path)
+        self.db: Database = open_database(path)
+        self.path = self.db.shown()
         self.clock = clock or utc_now
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         # What is wrong with the store right now (None when writes succeed), for /healthz.
         self.problem: str | None = None
         self.closed = False
         self._conn = self._open()
 
-    def _open(self) -> sqlite3.Connection:
-        # A short busy timeout: a claim is on Slack's 3-second clock, and a store locked longer
-        # than this is reported (and answered around) rather than waited for.
-        conn = sqlite3.connect(
-            self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
-        )
-        conn.row_factory = sqlite3.Row
+    def _open(self) -> Any:
+        conn = self.db.connect()
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
-            if self.path != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
             self._conn = conn
             self._migrate()
         except BaseException:
             conn.close()
             raise
-        self._identity = self._file_identity()
+        self._identity = self.db.identity()
         return conn
-
-    def _file_identity(self) -> tuple[int, int] | None:
-        if self.path == ":memory:":
-            return None
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return None
-        return (st.st_dev, st.st_ino)
 
     # -- plumbing ---------------------------------------------------------------------------
     def close(self) -> None:
@@ -243,29 +224,34 @@ class Store:
             self._conn.close()
 
     def check(self) -> str | None:
-        """Notice a database file deleted or replaced under us (writes would go to an unlinked
-        file and vanish at restart): open the file at the path afresh, say so at ERROR, and
-        report it. Returns what is wrong, or None."""
-        if self.path == ":memory:" or self.closed:
+        """What is wrong with the store now, or None. A SQLite file deleted or replaced under
+        us (writes would go to an unlinked file and vanish at restart) is opened afresh and
+        said at ERROR; a lost PostgreSQL connection is opened again."""
+        if self.closed:
             return self.problem
         with self._lock:
-            if self._file_identity() == self._identity:
-                return self.problem
-            log.error(
-                "the store's database file %s was deleted or replaced while in use; opening it"
-                " afresh (events being answered and statistics before now are not in it)",
-                self.path,
-            )
-            old = self._conn
-            try:
-                self._conn = self._open()
-            except (sqlite3.Error, OSError) as exc:
-                self._conn = old
-                self.problem = f"database file vanished and cannot be reopened: {exc}"
-                return self.problem
-            old.close()
-            self.problem = None
-            return None
+            if self._identity is not None and self.db.identity() != self._identity:
+                log.error(
+                    "the store's database file %s was deleted or replaced while in use; opening"
+                    " it afresh (events being answered and statistics before now are not in it)",
+                    self.path,
+                )
+                return self._reopen()
+            if self.problem and not self.db.usable(self._conn):
+                return self._reopen()
+            return self.problem
+
+    def _reopen(self) -> str | None:
+        old = self._conn
+        try:
+            self._conn = self._open()
+        except (*self.db.unavailable, OSError) as exc:
+            self._conn = old
+            self.problem = f"the database cannot be opened again: {exc}"
+            return self.problem
+        old.close()
+        self.problem = None
+        return None
 
     def __enter__(self) -> Store:
         return self
@@ -274,54 +260,63 @@ class Store:
         self.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction that takes SQLite's write lock up front (no upgrade deadlocks).
+    def _tx(self, *, exclusive: bool = False) -> Iterator[_Conn]:
+        """A write transaction; `exclusive` when it reads what it then writes (one such
+        transaction at a time across every process sharing the database).
 
-        A failure of the database itself (read-only, locked too long, disk full) is raised as
-        StoreUnavailable and remembered in `problem` until a write succeeds again."""
+        A failure of the database itself (read-only, locked too long, disk full, connection
+        lost) is raised as StoreUnavailable and remembered in `problem` until a write succeeds
+        again."""
         with self._lock, self._unavailable_as_error():
-            self._conn.execute("BEGIN IMMEDIATE")
+            if not self.db.usable(self._conn):
+                self._reopen()
+            conn = self._conn
+            self.db.begin(conn, exclusive)
             try:
-                yield self._conn
+                yield _Conn(conn, self.db)
             except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
+                if self.db.usable(conn) and self.db.in_transaction(conn):
+                    conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            conn.execute("COMMIT")
             self.problem = None
 
     @contextmanager
     def _unavailable_as_error(self) -> Iterator[None]:
         try:
             yield
-        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
-            if isinstance(exc, sqlite3.IntegrityError):
+        except self.db.unavailable as exc:
+            if isinstance(exc, self.db.integrity):
                 raise
-            self.problem = f"{type(exc).__name__}: {exc}"
+            self.problem = f"{type(exc).__name__}: {exc}".strip()
             raise StoreUnavailable(f"the store {self.path} is unavailable: {exc}") from exc
 
-    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         with self._lock, self._unavailable_as_error():
-            return self._conn.execute(sql, tuple(params)).fetchall()
+            if not self.db.usable(self._conn):
+                self._reopen()
+            return self._conn.execute(self.db.sql(sql), tuple(params)).fetchall()
 
     def _migrate(self) -> None:
-        with self._tx() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        # Exclusive: processes starting at once take turns, and each sees the others' work.
+        with self._tx(exclusive=True) as conn:
+            version = self.db.schema_version(conn.raw)
             if version > SCHEMA_VERSION:
                 raise RuntimeError(
                     f"{self.path} has schema version {version}; this FactBot knows up to "
                     f"{SCHEMA_VERSION}. Upgrade FactBot or point FACTBOT_DB elsewhere."
                 )
             for index in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[index].split(";"):
+                for statement in self.db.ddl(MIGRATIONS[index]).split(";"):
                     if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {index + 1}")
+                        conn.raw.execute(statement)
+                self.db.set_schema_version(conn.raw, index + 1)
                 log.info("store %s migrated to schema version %d", self.path, index + 1)
 
     @property
     def schema_version(self) -> int:
-        return int(self._query("PRAGMA user_version")[0][0])
+        with self._tx() as conn:
+            return self.db.schema_version(conn.raw)
 
     def _now(self) -> float:
         return self.clock().timestamp()
@@ -345,7 +340,7 @@ class Store:
         text = clean_question(question)
         with self._tx() as conn:
             conn.execute(
-                "INSERT INTO questions (at, surface, channel, user, question, normalised, outcome,"
+                'INSERT INTO questions (at, surface, channel, "user", question, normalised, outcome,'
                 " fact_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     self._now(),
@@ -367,9 +362,9 @@ class Store:
         click changes the vote rather than adding one."""
         with self._tx() as conn:
             conn.execute(
-                "INSERT INTO feedback (at, user, fact_id, helpful, question)"
+                'INSERT INTO feedback (at, "user", fact_id, helpful, question)'
                 " VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (user, fact_id) DO UPDATE SET"
+                ' ON CONFLICT ("user", fact_id) DO UPDATE SET'
                 " at = excluded.at, helpful = excluded.helpful, question = excluded.question",
                 (
                     self._now(),
@@ -392,8 +387,8 @@ class Store:
         with self._tx() as conn:
             conn.execute("DELETE FROM events WHERE at < ?", (now - EVENT_TTL.total_seconds(),))
             cur = conn.execute(
-                "INSERT OR IGNORE INTO events (event_id, at, state, lease_until, job)"
-                " VALUES (?, ?, 'claimed', ?, ?)",
+                "INSERT INTO events (event_id, at, state, lease_until, job)"
+                " VALUES (?, ?, 'claimed', ?, ?) ON CONFLICT (event_id) DO NOTHING",
                 (event_id, now, lease, job),
             )
             if cur.rowcount == 1:
@@ -433,7 +428,7 @@ class Store:
         due = "state = 'claimed' AND lease_until < ? AND job IS NOT NULL"
         if limit <= 0 or not self._query(f"SELECT 1 FROM events WHERE {due} LIMIT 1", (now,)):
             return []  # the usual case, read without taking the write lock
-        with self._tx() as conn:
+        with self._tx(exclusive=True) as conn:
             rows = conn.execute(
                 f"SELECT event_id, job, attempts FROM events WHERE {due}"
                 " ORDER BY lease_until LIMIT ?",
@@ -510,9 +505,10 @@ class Store:
         how many people), only those that at least `min_askers` different people reached:
         what the App Home may show everyone, since it names no one's own words."""
         rows = self._query(
-            "SELECT fact_id, COUNT(DISTINCT user) AS n FROM questions"
-            " WHERE at >= ? AND outcome = 'answer' AND fact_id IS NOT NULL AND user IS NOT NULL"
-            " GROUP BY fact_id HAVING n >= ? ORDER BY n DESC, fact_id LIMIT ?",
+            'SELECT fact_id, COUNT(DISTINCT "user") AS n FROM questions'
+            " WHERE at >= ? AND outcome = 'answer' AND fact_id IS NOT NULL"
+            ' AND "user" IS NOT NULL GROUP BY fact_id HAVING COUNT(DISTINCT "user") >= ?'
+            " ORDER BY n DESC, fact_id LIMIT ?",
             (self._since(days), min_askers, limit),
         )
         return [(row["fact_id"], row["n"]) for row in rows]
@@ -558,7 +554,8 @@ class Store:
                     "DELETE FROM digest_picks WHERE cycle < ? AND day < ?", (cycle - 1, cutoff_day)
                 ).rowcount
             conn.execute(
-                "INSERT OR REPLACE INTO housekeeping (name, value) VALUES ('cleanup', ?)",
+                "INSERT INTO housekeeping (name, value) VALUES ('cleanup', ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                 (self.clock().isoformat(),),
             )
         if any(removed.values()):
@@ -589,7 +586,7 @@ class Store:
         owner = owner or new_owner()
         now = self._now()
         key = (channel, day.isoformat())
-        with self._tx() as conn:
+        with self._tx(exclusive=True) as conn:
             row = conn.execute(
                 "SELECT * FROM digest_claims WHERE channel = ? AND day = ?", key
             ).fetchone()
@@ -602,8 +599,9 @@ class Store:
                 )
                 return Claim(channel, day, owner, claimed_at=now)
             state = row["state"]
+            # On one host a dead owner is seen at once; across hosts the lease decides.
             expired = state == "claimed" and (
-                row["lease_until"] < now or owner_is_dead(row["owner"])
+                row["lease_until"] < now or (self.db.one_host and owner_is_dead(row["owner"]))
             )
             takeable = state == "released" or (state == "failed" and retry_failed) or expired
             if not takeable:
@@ -708,7 +706,7 @@ class Store:
     def save_picks(self, day: dt.date, picks: list[tuple[str, int]]) -> list[str]:
         """Store a day's (fact id, cycle) picks unless another process did first; return the
         day's picks as stored."""
-        with self._tx() as conn:
+        with self._tx(exclusive=True) as conn:
             existing = conn.execute(
                 "SELECT fact_id FROM digest_picks WHERE day = ? ORDER BY position",
                 (day.isoformat(),),
@@ -722,7 +720,7 @@ class Store:
             return [fid for fid, _ in picks]
 
 
-def _claim_row(r: sqlite3.Row) -> ClaimRow:
+def _claim_row(r: Any) -> ClaimRow:
     return ClaimRow(
         channel=r["channel"],
         day=dt.date.fromisoformat(r["day"]),
@@ -768,3 +766,22 @@ def owner_is_dead(owner: str) -> bool:
     except PermissionError:
         return False
     return False
+
+
+class _Conn:
+    """A connection inside a transaction, taking the store's `?` placeholders on either
+    database."""
+
+    def __init__(self, raw: Any, db: Database) -> None:
+        self.raw = raw
+        self.db = db
+
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        return self.raw.execute(self.db.sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(self.db.sql(sql), [tuple(r) for r in rows])
+        finally:
+            cursor.close()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from postgres import Cluster, Unavailable
 
 from bot.core import Core
 
@@ -33,3 +36,36 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(("SLACK_", "FACTBOT_")) or name.upper() in ("HTTP_PROXY", "HTTPS_PROXY"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """A PostgreSQL server for this test run (see tests/postgres.py), or the tests that need
+    one skip with the reason."""
+    cluster = Cluster()
+    try:
+        cluster.start()
+    except Unavailable as exc:
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
+    """A fresh, empty database."""
+    url = postgres_cluster.database()
+    try:
+        yield url
+    finally:
+        postgres_cluster.drop(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store lives: a SQLite file, then a PostgreSQL database (each test runs on both)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "factbot.db")
+    return str(request.getfixturevalue("postgres_url"))

@@ -45,8 +45,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    with Store(tmp_path / "factbot.db", clock=clock) as s:
+def store(db_url: str, clock: Clock) -> Iterator[Store]:
+    """A store on SQLite, then on PostgreSQL: every test using it runs on both."""
+    with Store(db_url, clock=clock) as s:
         yield s
 
 
