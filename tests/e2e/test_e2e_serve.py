@@ -3,24 +3,18 @@ the WSGI entry point, shutdown on SIGTERM, and no token in any log."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import re
 import signal
-import subprocess
-import sys
-import threading
 import time
 import wsgiref.util
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import BOT_TOKEN, SECRET, SlackClient, http, payload
 from factbot_slack_mock import MockSlack
+from processes import children, serving
 
 from bot.config import Settings
 from bot.core import Core
@@ -110,75 +104,6 @@ def test_wsgi_application_names_missing_settings() -> None:
     """Without settings the first request fails with every missing name."""
     with pytest.raises(Exception, match="SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET"):
         wsgi.LazyApplication({}).build()
-
-
-@dataclass
-class Serving:
-    """`python -m bot serve --http` as a process: its URL, output so far, and exit status."""
-
-    proc: subprocess.Popen[str]
-    url: str
-    lines: list[str]
-    code: int | None = None
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
-
-
-@contextlib.contextmanager
-def serving(extra: list[str], mock_slack: MockSlack, db: Path) -> Iterator[Serving]:
-    """Start serve on port 0, wait for its banner, SIGTERM it at the end (its exit status and
-    output are on the yielded object afterwards)."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": mock_slack.api_url,
-        "FACTBOT_DB": str(db),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"]
-        + extra,
-        env=env,
-        cwd=db.parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    started = threading.Event()
-
-    def read() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if "FactBot serving" in line:
-                started.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    running = Serving(proc, "", lines)
-    try:
-        assert started.wait(30), "".join(lines)
-        running.url = re.search(r"on (http://127\.0\.0\.1:\d+)/slack/events", running.output)[1]
-        yield running
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            running.code = proc.wait(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        reader.join(timeout=5)
-        assert proc.stdout is not None
-        proc.stdout.close()
-
-
-def children(pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 @pytest.mark.parametrize("workers", [[], ["--workers", "2"]], ids=["one process", "2 workers"])
