@@ -13,6 +13,7 @@ from bot.articles import Article, bundled_articles_dir, load_articles
 from bot.errors import Problem, SheetError
 from bot.factsheet import Fact, FactSheet, bundled_sheet_path, read_sheet, sheet_files
 from bot.matcher import Matcher, Result
+from bot.metrics import metrics
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,9 @@ class Core:
 
     def answer(self, question: str) -> Result:
         """Match a question against the current sheet."""
-        return self._loaded.matcher.match(question)
+        result = self._loaded.matcher.match(question)
+        metrics().answers.labels(result.outcome).inc()
+        return result
 
     def fact(self, fact_id: str) -> Fact | None:
         """A curated fact, or an answer about a source (its date, outlet, headline, photos)."""

@@ -332,27 +332,21 @@ class Store:
         result: _Result,
     ) -> None:
         """Remember a question and how it was answered (outcome, fact id, score)."""
-        fact = getattr(result, "fact", None)
-        fact_id = fact.id if fact is not None else None
-        if fact_id is None and result.outcome == "ambiguous":
-            candidates = getattr(result, "candidates", ())
-            fact_id = candidates[0].fact.id if candidates else None
-        text = clean_question(question)
+        self.record_questions(
+            [dict(surface=surface, channel=channel, user=user, question=question, result=result)]
+        )
+
+    def record_questions(self, batch: Iterable[dict[str, Any]]) -> None:
+        """Remember several questions (each as record_question's arguments) in one write."""
+        now = self._now()
+        rows = [_question_row(now, **fields) for fields in batch]
+        if not rows:
+            return
         with self._tx() as conn:
-            conn.execute(
+            conn.executemany(
                 'INSERT INTO questions (at, surface, channel, "user", question, normalised, outcome,'
                 " fact_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self._now(),
-                    surface,
-                    channel,
-                    user,
-                    text,
-                    question_key(text),
-                    result.outcome,
-                    fact_id,
-                    float(result.score),
-                ),
+                rows,
             )
 
     def record_feedback(
@@ -718,6 +712,28 @@ class Store:
                 [(day.isoformat(), i, fid, cycle) for i, (fid, cycle) in enumerate(picks)],
             )
             return [fid for fid, _ in picks]
+
+
+def _question_row(
+    at: float, *, surface: str, channel: str | None, user: str | None, question: str, result: Any
+) -> tuple[Any, ...]:
+    fact = getattr(result, "fact", None)
+    fact_id = fact.id if fact is not None else None
+    if fact_id is None and result.outcome == "ambiguous":
+        candidates = getattr(result, "candidates", ())
+        fact_id = candidates[0].fact.id if candidates else None
+    text = clean_question(question)
+    return (
+        at,
+        surface,
+        channel,
+        user,
+        text,
+        question_key(text),
+        result.outcome,
+        fact_id,
+        float(result.score),
+    )
 
 
 def _claim_row(r: Any) -> ClaimRow:

@@ -24,6 +24,7 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import StoreUnavailable
+from bot.metrics import metrics
 from bot.slack import payloads
 from bot.slack.listeners import actions, commands, curation, events, home
 from bot.slack.recorder import DirectLog, QuestionLog
@@ -106,6 +107,7 @@ def create_app(
         if reason := payloads.problem(body):
             log.warning("refused a malformed request: %s", reason)
             return BoltResponse(status=400, body=reason)
+        metrics().requests.labels(payloads.surface(body)).inc()
         asked = None
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:

@@ -36,6 +36,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.digest import Digest, build_digest, long_date, numbers_line, render_text
 from bot.errors import ConfigError, SheetError
+from bot.metrics import metrics
 from bot.slack.blocks import (
     MAX_BLOCKS,
     MAX_VALUE,
@@ -208,6 +209,8 @@ def post_one(
                     "digest not posted to %s: %s", channel, PERMANENT[error].format(channel=channel)
                 )
                 store.release_claim(claim, error, permanent=True)
+                metrics().slack_errors.labels(error).inc()
+                metrics().digest_posts.labels("failed").inc()
                 return f"failed: {error}"
             reason = error
         except (SlackClientError, OSError) as exc:
@@ -219,7 +222,9 @@ def post_one(
             if not store.mark_posted(claim, ts):
                 log.error("digest for %s posted (ts %s) but the claim was lost", channel, ts)
             log.info("digest for %s posted to %s (ts %s)", digest.day, channel, ts)
+            metrics().digest_posts.labels("posted").inc()
             return "posted"
+        metrics().slack_errors.labels(reason.split(":")[0]).inc()
         if attempt < len(backoff):
             log.warning(
                 "digest post to %s failed (%s); retrying in %.0f s",
@@ -231,6 +236,7 @@ def post_one(
             store.renew_claim(claim)
     log.error("digest post to %s failed (%s); will try again later", channel, reason)
     store.release_claim(claim, reason, maybe_sent=uncertain)
+    metrics().digest_posts.labels("retry later").inc()
     return "retry later"
 
 

@@ -5,7 +5,9 @@
 gthread workers (threads wait on the network; one process per CPU), each with its own service
 (store connection, reply pool, background jobs) built when the worker starts and closed when
 it exits, so a SIGTERM lets requests in flight finish and queued questions reach the store.
-A worker that dies is replaced by gunicorn's arbiter while the others keep serving.
+A worker that dies is replaced by gunicorn's arbiter while the others keep serving. For
+/metrics to add up every worker's figures, set PROMETHEUS_MULTIPROC_DIR to an empty folder
+(`factbot serve --workers N` does this itself).
 """
 
 from __future__ import annotations
@@ -51,6 +53,13 @@ def post_worker_init(worker: Any) -> None:
         raise SystemExit(3) from None  # gunicorn's "worker failed to boot"
 
 
+def child_exit(server: Any, worker: Any) -> None:
+    """In the master: a worker is gone, so its live gauges no longer count in /metrics."""
+    from bot.metrics import worker_gone
+
+    worker_gone(worker.pid)
+
+
 def worker_exit(server: Any, worker: Any) -> None:
     """Close this worker's service: replies in flight finish, queued questions are written."""
     from bot.slack.wsgi import application
@@ -84,6 +93,7 @@ def run(build: Callable[[], Any], *, bind: str, workers: int, threads: int, **ho
         "graceful_timeout": graceful_timeout,
         "accesslog": accesslog,
         "worker_exit": worker_exit,
+        "child_exit": child_exit,
         **hooks,
     }
     try:

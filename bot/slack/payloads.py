@@ -168,6 +168,19 @@ def _actions_problem(actions: Any) -> str | None:
     return None
 
 
+def surface(body: dict[str, Any]) -> str:
+    """What kind of request this is, for the metrics: command, an event's type, or a kind of
+    interaction."""
+    if "command" in body:
+        return "command"
+    if body.get("type") == "event_callback":
+        event = body["event"]
+        if event["type"] == "message":
+            return "dm" if event.get("channel_type") == "im" else "message"
+        return str(event["type"])
+    return str(body.get("type") or "other")
+
+
 # -- Slack's markup ---------------------------------------------------------------------------------
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 _CHANNEL = re.compile(r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>")

@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import StoreUnavailable
+from bot.metrics import metrics
 from bot.slack import blocks
 from bot.slack.payloads import Asked
 from bot.slack.recorder import QuestionLog
@@ -163,6 +164,7 @@ class Replies:
 
     def _failed(self, event_id: str | None, exc: Exception, attempts: int) -> None:
         reason = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
+        metrics().slack_errors.labels(str(reason)).inc()
         if event_id is None:
             log.error("a reply could not be posted (%s) and the store is unavailable", reason)
             return
@@ -182,6 +184,7 @@ class Replies:
             if self._busy >= self.capacity or self._stopping.is_set():
                 return False
             self._busy += 1
+        metrics().reply_queue.inc()
         try:
             self._pool.submit(self._guarded, work, *args)
         except RuntimeError:  # shut down meanwhile
@@ -200,6 +203,7 @@ class Replies:
     def _done(self) -> None:
         with self._lock:
             self._busy -= 1
+        metrics().reply_queue.dec()
 
     def _store_call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:

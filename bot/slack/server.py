@@ -12,10 +12,13 @@ import io
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import threading
+import time
 import urllib.error
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -32,6 +35,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.errors import ConfigError, SheetError
 from bot.matcher import is_common_word
+from bot.metrics import exposition, metrics, use_multiprocess
 from bot.slack import background, payloads
 from bot.slack.app import create_app, create_client
 from bot.slack.recorder import QuestionRecorder
@@ -42,6 +46,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 DEFAULT_THREADS = 8
 
 HTTP_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
@@ -143,22 +148,25 @@ def wsgi_app(
     store: Store | None = None,
     replies: Replies | None = None,
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """The WSGI application: health check, then everything else through the gate to Bolt at
-    /slack/events."""
+    """The WSGI application: /healthz and /metrics (neither waits on Slack), then everything
+    else through the gate to Bolt at /slack/events."""
     slack = gate(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
+    latency = metrics().latency
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
-            "GET",
-            "HEAD",
-        ):
-            body = json.dumps(health(core, store, replies)).encode()
-            start_response(
-                "200 OK",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
+        path = environ.get("PATH_INFO")
+        if path in (HEALTH_PATH, METRICS_PATH) and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            if path == HEALTH_PATH:
+                body, kind = json.dumps(health(core, store, replies)).encode(), "application/json"
+            else:
+                body, kind = exposition()
+            start_response("200 OK", [("Content-Type", kind), ("Content-Length", str(len(body)))])
             return [body]
-        return slack(environ, start_response)
+        start = time.perf_counter()
+        try:
+            return slack(environ, start_response)
+        finally:
+            latency.observe(time.perf_counter() - start)
 
     return application
 
@@ -404,9 +412,15 @@ def serve_workers(
             threads,
         )
 
-    return gunicorn_conf.run(
-        build, bind=f"{host}:{port}", workers=workers, threads=threads, when_ready=when_ready
-    )
+    # Each worker counts its metrics in files here; /metrics adds them up.
+    folder = tempfile.mkdtemp(prefix="factbot-metrics-")
+    use_multiprocess(folder)
+    try:
+        return gunicorn_conf.run(
+            build, bind=f"{host}:{port}", workers=workers, threads=threads, when_ready=when_ready
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def serve(server: HttpServer) -> None:

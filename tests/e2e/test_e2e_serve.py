@@ -122,6 +122,13 @@ def test_serve_http_end_to_end_as_a_process(
         assert slack.event(payload("event_app_mention.json")).status == 200
         assert [c.method for c in mock_slack.wait_for(1)] == ["chat.postMessage"]
         assert slack.command("x", secret="forged").status == 401
+        # Whichever worker answers the scrape, /metrics adds up every worker's figures.
+        scraped = http("GET", f"{url}/metrics").body
+        assert 'factbot_requests_total{surface="command"} 4.0' in scraped, scraped
+        assert 'factbot_requests_total{surface="app_mention"} 1.0' in scraped
+        assert 'factbot_answers_total{outcome="answer"} 5.0' in scraped
+        assert "factbot_request_seconds_count 6.0" in scraped  # the forged one too
+        assert "factbot_reply_queue_depth 0.0" in scraped
     assert running.code == 0, running.output
     assert BOT_TOKEN not in running.output and SECRET not in running.output
     with Store(tmp_path / "serve.db") as store:  # recorded off the reply path, kept at shutdown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -45,11 +46,11 @@ class FlakyStore:
         self.calls = 0
         self.written: list[str] = []
 
-    def record_question(self, **fields: object) -> None:
+    def record_questions(self, batch: Iterable[dict[str, object]]) -> None:
         self.calls += 1
         if self.calls == 1:
             raise RuntimeError("disk full")
-        self.written.append(str(fields["question"]))
+        self.written.extend(str(fields["question"]) for fields in batch)
 
 
 def test_a_failed_write_is_logged_and_later_ones_still_happen(
@@ -59,6 +60,7 @@ def test_a_failed_write_is_logged_and_later_ones_still_happen(
     store = FlakyStore()
     recorder = QuestionRecorder(store)  # type: ignore[arg-type]
     record(recorder, "first")
+    recorder.flush()
     record(recorder, "second")
     recorder.close()
     assert store.written == ["second"]
