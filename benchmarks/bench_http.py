@@ -230,6 +230,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="server processes (gunicorn)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     parser.add_argument("--rounds", type=int, default=3, help="runs per server; median shown")
+    parser.add_argument(
+        "--store",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="FactBot's store: a SQLite file, or a throwaway PostgreSQL cluster (tests/postgres.py)",
+    )
+    parser.add_argument(
+        "--semantic", choices=["off", "on"], default="off", help="the matcher's semantic signal"
+    )
     parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--api-url", default="", help=argparse.SUPPRESS)
@@ -249,13 +258,20 @@ def main(argv: list[str] | None = None) -> int:
     }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     results: dict[tuple[str, int], dict[str, float]] = {}
+    cluster = None
+    if args.store == "postgresql":
+        sys.path.insert(0, str(ROOT / "tests"))
+        from postgres import Cluster
+
+        cluster = Cluster().start()
     with tempfile.TemporaryDirectory() as tmp:
         factbot_env = {
             **env,
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": api_url,
-            "FACTBOT_DB": str(Path(tmp) / "bench.db"),
+            "FACTBOT_DB": cluster.database() if cluster else str(Path(tmp) / "bench.db"),
+            "FACTBOT_SEMANTIC": args.semantic,
         }
         servers = {
             "factbot": start(
@@ -306,11 +322,13 @@ def main(argv: list[str] | None = None) -> int:
                 stop(proc)
             stub.shutdown()
             stub.server_close()
+            if cluster is not None:
+                cluster.stop()
 
     print(
         f"signed /ask over loopback: median of {args.rounds} runs of {args.seconds:g} s,"
         f" {'gunicorn' if args.workers > 1 else 'waitress'} {args.workers} process(es) x {args.threads} threads, {os.cpu_count()} CPUs,"
-        f" load average before {load_before:.2f}"
+        f" load average before {load_before:.2f}; store {args.store}, semantic {args.semantic}"
     )
     print(f"{'server':<10} {'conc':>4} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}")
     for (name, concurrency), r in results.items():
