@@ -13,7 +13,7 @@ from bot.yamlfile import fields, line_of, load_yaml
 
 METADATA_FILE = "articles.yml"
 _REQUIRED = ("id", "file", "title", "date")
-_KNOWN = {*_REQUIRED, "title_descriptive", "outlet", "url"}
+_KNOWN = {*_REQUIRED, "title_descriptive", "outlet", "url", "byline", "confirm"}
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*)$", re.MULTILINE)
 _SOURCE_LINE = re.compile(
@@ -22,6 +22,14 @@ _SOURCE_LINE = re.compile(
 _BYLINE = re.compile(
     r"^\(?(?P<outlet>[A-Z][\w .&'-]+?)\)\s+\d{1,2}:\d{2},\s+(?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})",
     re.MULTILINE,
+)
+# Plain Markdown or text: "# Title", "Date: 2024-05-02", "By Jane Doe, The Weekly".
+_MARKDOWN_TITLE = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$")
+_LABELLED_DATE = re.compile(r"^\s*(?:Date|Published|Updated)\s*:\s*(\d{4}-\d{2}-\d{2})\s*$", re.I)
+_BY_LINE = re.compile(r"^\s*By\s+(?P<byline>[^,\n|]+?)\s*(?:[,|]\s*(?P<outlet>[^\n]+?))?\s*$")
+_OTHER_HEADER = re.compile(r"^\s*(?:Source|Author|Outlet)\s*:", re.I)
+_CAPTION = re.compile(
+    r"^\s*[\[(]?\s*(?:Photo|Image|Picture|Caption)\b|/(?:Xinhua|AFP|Reuters)\b", re.I
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z“\"(])")
 
@@ -33,6 +41,7 @@ class ParsedHeader:
     title: str | None
     outlet: str | None
     date: dt.date | None
+    byline: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +68,47 @@ class Article:
         body = fold_whitespace(self.text)
         return [s.strip() for s in _SENTENCE_END.split(body) if s.strip()]
 
+    def body_sentences(self) -> list[str]:
+        """Sentences of the body only: no header line (headline, date, byline, source), no
+        caption or photo credit, no heading (a line that does not end like a sentence)."""
+        sentences = []
+        for paragraph in body_paragraphs(self.text):
+            sentences += [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+        return sentences
+
 
 def fold_whitespace(text: str) -> str:
     """Collapse every run of whitespace (including non-breaking spaces) to one space."""
     return " ".join(text.split())  # str.split() knows every Unicode space, NBSP included
+
+
+def body_paragraphs(text: str) -> list[str]:
+    """The article's paragraphs of running text, header and captions left out."""
+    header = parse_header(text)
+    paragraphs = []
+    for index, line in enumerate(text.replace("\u00a0", " ").splitlines()):
+        line = line.strip()
+        if not line:
+            continue
+        if m := _DATE_LINE.match(line):
+            rest = m.group(2).strip()
+            if not rest or _headline(rest):
+                continue
+            line = rest  # " date 2021-03-11 <first sentence of the body>"
+        if index < 8 and (
+            _MARKDOWN_TITLE.match(line)
+            or _LABELLED_DATE.match(line)
+            or _BY_LINE.match(line)
+            or _OTHER_HEADER.match(line)
+            or _SOURCE_LINE.search(line)
+            or _BYLINE.match(line)
+            or (header.title and fold(line) == fold(header.title))
+        ):
+            continue
+        if _CAPTION.search(line) or line[-1] not in '.!?"”’)':
+            continue  # a caption, a credit, a heading
+        paragraphs.append(fold_whitespace(line))
+    return paragraphs
 
 
 def parse_header(text: str) -> ParsedHeader:
@@ -73,14 +119,22 @@ def parse_header(text: str) -> ParsedHeader:
     byline. A first line counts as a headline only when short and not ending like a sentence.
     """
     text = text.replace("\u00a0", " ")
-    title = outlet = None
+    title = outlet = byline = None
     date = None
+    top = [ln for ln in text.splitlines() if ln.strip()][:8]
     if m := _DATE_LINE.search(text):
         date = _parse_date(m.group(1))
         title = _headline(m.group(2))
     else:
-        first = next((ln for ln in text.splitlines() if ln.strip()), "")
-        title = _headline(first)
+        first = top[0] if top else ""
+        heading = _MARKDOWN_TITLE.match(first)
+        title = heading.group(1).strip() if heading else _headline(first)
+    for line in top:
+        if (m := _LABELLED_DATE.match(line)) and date is None:
+            date = _parse_date(m.group(1))
+        if (m := _BY_LINE.match(line)) and byline is None:
+            byline = m.group("byline").strip()
+            outlet = m.group("outlet").strip() if m.group("outlet") else outlet
     if m := _SOURCE_LINE.search(text):
         outlet = m.group("outlet").replace("_", " ").strip()
         date = date or _parse_date(m.group("date"))
@@ -88,7 +142,7 @@ def parse_header(text: str) -> ParsedHeader:
         outlet = outlet or m.group("outlet").strip()
         byline_date = _parse_long_date(m.group("date"))
         date = date or byline_date
-    return ParsedHeader(title=title, outlet=outlet, date=date)
+    return ParsedHeader(title=title, outlet=outlet, date=date, byline=byline)
 
 
 def _headline(line: str) -> str | None:
@@ -243,6 +297,26 @@ def _header_disagreements(article: Article, entry: dict, name: str) -> list[Prob
 def fold(text: str) -> str:
     """Case- and quote-insensitive form for comparing titles and outlets."""
     return fold_whitespace(text).casefold().replace("’", "'").replace("‘", "'")
+
+
+def confirmations(directory: Path | None = None) -> list[str]:
+    """Fields `factbot build` guessed and a curator has yet to confirm, one line each."""
+    meta = (directory or bundled_articles_dir()) / METADATA_FILE
+    try:
+        data, problems = load_yaml(meta.read_text(encoding="utf-8"), str(meta))
+    except OSError:
+        return []
+    if problems or not isinstance(data, list):
+        return []
+    notes = []
+    for entry in data:
+        if isinstance(entry, dict) and (confirm := fields(entry).get("confirm")):
+            what = ", ".join(map(str, confirm)) if isinstance(confirm, list) else str(confirm)
+            notes.append(
+                f"{meta}:{line_of(entry, 'confirm')}: {fields(entry).get('id')}: confirm {what}"
+                " (guessed by factbot build), then delete the `confirm` line"
+            )
+    return notes
 
 
 def require_articles(directory: Path | None = None) -> dict[str, Article]:

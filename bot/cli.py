@@ -9,11 +9,13 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.articles import Article, articles_from_headers, load_articles
+from bot import __version__
+from bot.articles import confirmations, load_articles
 from bot.core import Core
-from bot.errors import FactBotError, SheetError
+from bot.errors import ConfigError, FactBotError, SheetError
 from bot.factsheet import bundled_sheet_path, read_sheet
 from bot.matcher import Result, truncation_note
+from bot.project import is_project, locate
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,23 @@ def _result_text(core: Core, result: Result) -> str:
     return "\n".join(lines)
 
 
+ASK_HELP = """\
+Ask FactBot a question in your own words, as you would ask a colleague:
+
+    factbot ask "how many exhibitors came to the expo?"
+    factbot ask "when did the white paper come out, and who published it?"
+
+It answers from the curated fact sheet and names the source article and its date; when it
+does not know, it says so and suggests the closest topics instead of guessing. Questions
+about the articles themselves work too ("which outlet ran the Beijing story?"). One question
+per line on standard input also works; --json prints one JSON object per answer; --facts
+names your own sheet folder (see `factbot init`)."""
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
+    if [w.lower() for w in args.question] in (["help"], ["--help"], ["?"]):
+        print(ASK_HELP)
+        return 0
     core = Core(args.facts, args.articles)
     questions = [" ".join(args.question)] if args.question else (ln.strip() for ln in sys.stdin)
     for question in questions:
@@ -102,9 +120,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from bot.project import init
+
+    made = init(args.folder)
+    for path in made:
+        print(f"created {path}")
+    print(
+        f"Next: put your articles (.txt or .md) in {args.folder / 'articles'}, then run"
+        f" `factbot build {args.folder}`."
+    )
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    articles, problems = load_articles(args.articles)
-    path = args.path or bundled_sheet_path()
+    path, articles_dir = locate(args.path, args.articles)
+    articles, problems = load_articles(articles_dir)
+    for note in confirmations(articles_dir):
+        print(f"note: {note}")
     sheet, sheet_problems = read_sheet(path, articles)
     problems += sheet_problems
     for problem in sorted(problems, key=lambda p: (p.file, p.line)):
@@ -123,17 +156,23 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from bot.build import merge_drafts
+    from bot.build import merge_drafts, register_articles
 
-    directory = args.articles
-    articles: dict[str, Article]
-    if (directory / "articles.yml").exists():
-        articles, problems = load_articles(directory)
-        if any(p.fatal for p in problems):
-            raise SheetError(problems)
+    if args.folder is not None:
+        if not is_project(args.folder):
+            raise ConfigError(f"{args.folder} is not a sheet folder (make one: factbot init)")
+        sheet, directory = locate(args.folder)
+    elif args.articles is not None:
+        directory = args.articles
+        sheet = args.sheet or bundled_sheet_path()
     else:
-        articles = articles_from_headers(directory)
-    sheet = args.sheet or bundled_sheet_path()
+        raise ConfigError("name a sheet folder (factbot build my-sheet) or --articles DIR")
+    for entry in register_articles(directory):
+        guessed = f" (to confirm: {', '.join(entry['confirm'])})" if "confirm" in entry else ""
+        print(f"article {entry['id']}: {entry['title']!r}, {entry['date']}{guessed}")
+    articles, problems = load_articles(directory)
+    if any(p.fatal for p in problems):
+        raise SheetError(problems)
     target = sheet / "drafts.yml" if sheet.is_dir() else sheet
     added = merge_drafts(articles, sheet, target)
     print(f"{added} new draft fact(s) from {len(articles)} article(s) -> {target}")
@@ -143,8 +182,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import calibrate, evaluate, format_report, load_cases
 
+    paths = args.questions or [DEFAULT_QUESTIONS]
+    if missing := [p for p in paths if not p.is_file()]:
+        # The project's question sets live in its source checkout (tests/data/), not in the
+        # installed package: an installed FactBot evaluates the sets you name.
+        raise ConfigError(
+            f"no question set at {missing[0]}: give one with --questions FILE (the project's"
+            " sets are in tests/data/ of its source checkout)"
+        )
     core = Core(args.facts, args.articles)
-    cases = [case for path in args.questions or [DEFAULT_QUESTIONS] for case in load_cases(path)]
+    cases = [case for path in paths for case in load_cases(path)]
     matcher = core.matcher
     if args.calibrate:
         _, report = calibrate(matcher, cases)
@@ -205,28 +252,55 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="factbot", description="Answer questions from a curated fact sheet, with sources."
+        prog="factbot",
+        description="Answer questions from a curated fact sheet, with sources.",
+        epilog="Exit status: 0 ok, 1 problems found, 2 unusable input or settings.",
     )
+    parser.add_argument("--version", action="version", version=f"factbot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_sheet(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--facts", type=Path, help="fact sheet file or folder (default: bundled)")
+        p.add_argument(
+            "--facts",
+            type=Path,
+            help="a sheet folder (factbot init), or a sheet file or folder (default: bundled)",
+        )
         p.add_argument("--articles", type=Path, help="articles folder with articles.yml")
         return p
 
     ask = with_sheet(sub.add_parser("ask", help="answer a question (or one per stdin line)"))
-    ask.add_argument("question", nargs="*")
+    ask.add_argument(
+        "question",
+        nargs="*",
+        help="the question (none: one per line from stdin; 'help': how to ask)",
+    )
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.set_defaults(run=cmd_ask)
 
     check = sub.add_parser("check", help="validate a fact sheet; print every problem")
-    check.add_argument("path", nargs="?", type=Path)
-    check.add_argument("--articles", type=Path)
+    check.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="a sheet folder, file or folder of .yml (default: bundled)",
+    )
+    check.add_argument("--articles", type=Path, help="articles folder with articles.yml")
     check.set_defaults(run=cmd_check)
 
-    build = sub.add_parser("build", help="draft facts from articles into a sheet")
-    build.add_argument("--articles", type=Path, required=True)
-    build.add_argument("--sheet", type=Path)
+    init = sub.add_parser("init", help="lay out a new sheet folder for your own articles")
+    init.add_argument("folder", type=Path, help="the folder to make (must not hold a sheet yet)")
+    init.set_defaults(run=cmd_init)
+
+    build = sub.add_parser(
+        "build", help="add articles.yml entries and draft facts for new articles"
+    )
+    build.add_argument("folder", nargs="?", type=Path, help="a sheet folder made by factbot init")
+    build.add_argument(
+        "--articles", type=Path, help="or: a folder of article texts (articles.yml is made there)"
+    )
+    build.add_argument(
+        "--sheet", type=Path, help="with --articles: the sheet the drafts join (default: bundled)"
+    )
     build.set_defaults(run=cmd_build)
 
     ev = with_sheet(sub.add_parser("eval", help="accuracy and decline rate on a question set"))
@@ -240,14 +314,27 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(run=cmd_eval)
 
     fit = sub.add_parser("fit", help="fit the matcher's weights and thresholds on question sets")
-    fit.add_argument("--sets", type=Path, default=DEFAULT_QUESTIONS.parent / "sets.yml")
+    fit.add_argument(
+        "--sets",
+        type=Path,
+        default=DEFAULT_QUESTIONS.parent / "sets.yml",
+        help="the list of question sets (default: tests/data/sets.yml of the checkout)",
+    )
     fit.add_argument("--loso", action="store_true", help="also leave each set out in turn")
     fit.add_argument("--write", action="store_true", help="write bot/data/weights.yml")
     fit.set_defaults(run=cmd_fit)
 
     bench = sub.add_parser("bench", help="matcher latency vs plain rapidfuzz WRatio")
-    bench.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
-    bench.add_argument("--queries", type=int, default=300)
+    bench.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000],
+        help="synthetic sheet sizes to time besides the bundled sheet (default 10000 100000)",
+    )
+    bench.add_argument(
+        "--queries", type=int, default=300, help="questions timed per sheet (default 300)"
+    )
     bench.set_defaults(run=cmd_bench)
 
     for name in DELEGATED:

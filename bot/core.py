@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import buildcache
-from bot.articles import Article, bundled_articles_dir, load_articles
+from bot.articles import Article, load_articles
 from bot.errors import Problem, SheetError
-from bot.factsheet import Fact, FactSheet, bundled_sheet_path, read_sheet, sheet_files
+from bot.factsheet import Fact, FactSheet, read_sheet, sheet_files
 from bot.matcher import Matcher, Result
 from bot.metrics import metrics
+from bot.project import locate
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,10 @@ class Core:
     """Holds the serving sheet; swaps in a new one only after it passes every check."""
 
     def __init__(self, sheet_path: Path | None = None, articles_dir: Path | None = None) -> None:
-        self.sheet_path = Path(sheet_path) if sheet_path else bundled_sheet_path()
-        self.articles_dir = Path(articles_dir) if articles_dir else bundled_articles_dir()
+        # A folder made by `factbot init` holds both; otherwise the bundled ones fill in.
+        self.sheet_path, self.articles_dir = locate(
+            Path(sheet_path) if sheet_path else None, Path(articles_dir) if articles_dir else None
+        )
         self._loaded = load(self.sheet_path, self.articles_dir)
         self._lock = threading.Lock()
 

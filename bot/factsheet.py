@@ -14,6 +14,7 @@ from bot.yamlfile import fields, line_of, load_yaml
 
 REQUIRED = ("id", "questions", "answer", "quote", "article")
 KNOWN = {*REQUIRED, "tags", "status"}
+MIN_PHRASINGS = 3
 STATUSES = ("curated", "draft")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -247,6 +248,16 @@ def _read_fact(
         )
     if len(problems) > before:
         return None
+    if status == "curated" and len(questions) < MIN_PHRASINGS:
+        # One phrasing is rarely what people type; the matcher needs a few ways of asking.
+        problems.append(
+            Problem(
+                name,
+                line_of(raw, "questions"),
+                label,
+                f"a curated fact needs at least {MIN_PHRASINGS} phrasings (has {len(questions)})",
+            )
+        )
     # Unknown fields are reported but do not hide the fact's other problems.
     problems += [
         Problem(name, line_of(raw, k), label, f"unknown field '{k}'")

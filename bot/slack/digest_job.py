@@ -27,6 +27,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -344,9 +345,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SheetError as exc:
         print(f"factbot digest: the fact sheet cannot be used:\n{exc}", file=sys.stderr)
-        return 1
+        return 2
     today = dt.datetime.now(settings.timezone).date()
-    with Store(settings.db_path) as store:
+    where = settings.db_path
+    if args.dry_run and isinstance(where, Path) and not where.exists():
+        where = ":memory:"  # a dry run makes no database: nothing asked yet, nothing to keep
+    with Store(where) as store:
         if args.dry_run:
             digest = build_digest(
                 store,

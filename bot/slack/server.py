@@ -285,19 +285,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SheetError as exc:
         print(f"factbot serve: the fact sheet cannot be used:\n{exc}", file=sys.stderr)
-        return 1
+        return 2
     if args.http and args.workers > 1:
         try:
             check_slack(settings)
         except StartupError as exc:
             print(f"factbot serve: {exc}", file=sys.stderr)
-            return 1
+            return exc.code
         return serve_workers(settings, core, args.host, args.port, args.threads, args.workers)
     try:
         service = Service(settings, core)
     except StartupError as exc:
         print(f"factbot serve: {exc}", file=sys.stderr)
-        return 1
+        return exc.code
     try:
         if args.http:
             serve_http(service, args.host, args.port, args.threads)
@@ -311,7 +311,12 @@ Application = Callable[..., Iterable[bytes]]
 
 
 class StartupError(Exception):
-    """The app cannot start: Slack unreachable, or it refused the token."""
+    """The app cannot start: Slack unreachable (exit status 1), or it refused a token, a
+    setting that cannot be used (exit status 2)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Service:
@@ -362,9 +367,9 @@ def _startup_error(exc: BaseException, settings: Settings) -> BaseException:
         status = getattr(exc.response, "status_code", 200)
         if status >= 500 or status == 429:
             return StartupError(f"Slack's Web API is unavailable (HTTP {status}); try again later")
-        return StartupError(f"Slack refused to start the app: {exc.response.get('error')}")
+        return StartupError(f"Slack refused to start the app: {exc.response.get('error')}", 2)
     if isinstance(exc, BoltError):
-        return StartupError(f"Slack refused to start the app: {exc}")
+        return StartupError(f"Slack refused to start the app: {exc}", 2)
     if isinstance(exc, (OSError, urllib.error.URLError)):
         where = settings.api_url or "https://slack.com/api/"
         reason = getattr(exc, "reason", None) or exc
@@ -474,7 +479,7 @@ def serve_socket_mode(app: App, settings: Settings) -> int:
             f" {exc.response.get('error')}",
             file=sys.stderr,
         )
-        return 1
+        return 2
     stopped = threading.Event()
     _stop_on_signals(stopped.set)
     log.info("FactBot connected in Socket Mode")

@@ -66,3 +66,42 @@ def test_build_drafts_once_and_leaves_curated_facts_alone(tmp_path):
     assert "weather" not in once
     assert main(["build", "--articles", str(articles), "--sheet", str(sheet)]) == 0
     assert sheet.read_text(encoding="utf-8") == once
+
+
+def test_version_and_how_to_ask(capsys):
+    """`factbot --version` names the version; `factbot ask help` explains how to ask and
+    answers no question."""
+    import pytest
+
+    from bot import __version__
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.strip() == f"factbot {__version__}"
+    assert main(["ask", "help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Ask FactBot a question in your own words") and "Source" not in out
+
+
+def test_a_sheet_that_cannot_be_used_exits_2_from_every_command(tmp_path, monkeypatch, capsys):
+    """check, serve and digest agree: unusable input is exit status 2."""
+    from bot.slack import digest_job, server
+
+    bad = tmp_path / "facts.yml"
+    bad.write_text("facts:\n  - id: [unclosed\n", encoding="utf-8")
+    monkeypatch.setenv("FACTBOT_FACTS", str(bad))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-not-real")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("FACTBOT_DB", str(tmp_path / "f.db"))
+    assert main(["check", str(bad)]) == 2
+    assert server.main(["--http"]) == 2
+    assert digest_job.main(["--dry-run"]) == 2
+
+
+def test_eval_without_a_question_set_says_how_to_give_one(tmp_path, monkeypatch, capsys):
+    """An installed FactBot has no tests/data: eval names the missing set and --questions."""
+    import bot.cli as cli
+
+    monkeypatch.setattr(cli, "DEFAULT_QUESTIONS", tmp_path / "absent.yml")
+    assert main(["eval"]) == 2
+    assert "give one with --questions FILE" in capsys.readouterr().err

@@ -36,18 +36,18 @@ def test_check_reports_every_problem_with_file_and_line(tmp_path, capsys):
         f"""\
         facts:
           - id: one
-            questions: ["How many exhibitors came?"]
+            questions: ["How many exhibitors came?", "exhibitor count at the fair", "stand total"]
             answer: Over 3,400.
             quote: "Over 3,400 exhibitors"
             article: {ARTICLE}
           - id: one
-            questions: [Something else]
+            questions: [Something else, another thing entirely, a third question]
             answer: Something.
             quote: "not in the article at all"
             article: {ARTICLE}
             colour: blue
           - id: two
-            questions: [how many exhibitors came]
+            questions: [how many exhibitors came, what did two say, where is two based]
             answer: x
             quote: y
             article: no-such-article
@@ -70,7 +70,7 @@ def test_quote_must_be_verbatim(tmp_path, capsys):
         f"""\
         facts:
           - id: one
-            questions: ["How many exhibitors came?"]
+            questions: ["How many exhibitors came?", "exhibitor count at the fair", "stand total"]
             answer: Over 3,400.
             quote: "Over 3,500 exhibitors"
             article: {ARTICLE}

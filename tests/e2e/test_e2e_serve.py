@@ -56,7 +56,8 @@ def test_a_token_slack_refuses_stops_serve_with_a_clear_message(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """invalid_auth from Slack at start: exit status 1, the reason said, no token printed."""
+    """invalid_auth from Slack at start: exit status 2 (a setting that cannot be used), the
+    reason said, no token printed."""
     for name, value in {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_APP_TOKEN": "xapp-1-test-not-real",
@@ -66,7 +67,7 @@ def test_a_token_slack_refuses_stops_serve_with_a_clear_message(
     }.items():
         monkeypatch.setenv(name, value)
     mock_slack.fail(method, "invalid_auth")
-    assert server.main(argv) == 1
+    assert server.main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "invalid_auth" in err
     assert BOT_TOKEN not in err and "xapp-1" not in err

@@ -284,12 +284,15 @@ def test_two_digest_processes_beside_each_other_post_each_channel_once(
 def test_dry_run_prints_the_digest_without_any_slack_setting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--dry-run needs no token, posts nothing and stores no rotation."""
+    """--dry-run needs no token, posts nothing, makes no database and stores no rotation."""
     monkeypatch.setenv("FACTBOT_DB", str(tmp_path / "f.db"))
     assert main(["--dry-run", "--date", "2026-03-10"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("FactBot digest for Tuesday 10 March 2026\n")
     assert "Facts of the day\n  1. " in out and "Yesterday in numbers" in out
+    assert not (tmp_path / "f.db").exists()
+    Store(tmp_path / "f.db").close()  # with a database, it is read and left as it was
+    assert main(["--dry-run", "--date", "2026-03-10"]) == 0
     with Store(tmp_path / "f.db") as store:
         assert store.picks_for(dt.date(2026, 3, 10)) is None
 
