@@ -34,6 +34,8 @@ class Settings:
     digest_unanswered: bool = True
     # The curators' channel: the only channel whose digest lists unanswered questions.
     curator_channel: str | None = None
+    # Slack user ids of the curators: only they see and act on drafts in the App Home.
+    curators: frozenset[str] = frozenset()
     retention_days: int = 90
     drafts_path: Path = Path("factbot-drafts.yml")
 
@@ -93,6 +95,9 @@ class Settings:
             digest_facts=integer("FACTBOT_DIGEST_FACTS", 3, 1),
             digest_unanswered=unanswered,
             curator_channel=get("FACTBOT_CURATOR_CHANNEL"),
+            curators=frozenset(
+                u.strip() for u in (get("FACTBOT_CURATORS") or "").split(",") if u.strip()
+            ),
             retention_days=integer("FACTBOT_RETENTION_DAYS", 90, 1),
             drafts_path=Path(get("FACTBOT_DRAFTS") or "factbot-drafts.yml"),
         )

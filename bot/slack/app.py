@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -26,7 +27,7 @@ from bot.core import Core
 from bot.errors import StoreUnavailable
 from bot.metrics import metrics
 from bot.slack import payloads
-from bot.slack.listeners import actions, commands, curation, events, home
+from bot.slack.listeners import actions, commands, curation, events, home, review
 from bot.slack.recorder import DirectLog, QuestionLog
 from bot.slack.replies import Replies
 from bot.store import Store
@@ -150,6 +151,20 @@ def create_app(
                 store.release_event(event_id)  # Slack's retry is answered, not ignored
 
     commands.register(app, settings.command)
-    for module in (events, actions, home, curation):
+    for module in (events, actions, home, curation, review):
         module.register(app)
+    # Last: whatever no listener above takes is acknowledged quietly. Bolt would otherwise log
+    # an "unhandled request" with parts of its body (and can fail while doing so).
+    anything = re.compile(".*")
+    for register in (app.action, app.view, app.shortcut, app.options, app.command):
+        register(anything)(_acknowledge)
+    app.event(anything)(_ignore)
     return app
+
+
+def _acknowledge(ack: Any) -> None:
+    ack()
+
+
+def _ignore() -> None:
+    return None

@@ -395,11 +395,15 @@ def render_home(
     loaded_at: dt.datetime,
     command: str = "/ask",
     shown: list[Block] | None = None,
+    review: list[Block] | None = None,
 ) -> list[Block]:
-    """The Home tab: an answer being shown (if any), how to ask, what it knows, what is asked."""
+    """The Home tab: an answer being shown (if any), drafts to review (curators only), how to
+    ask, what it knows, what is asked."""
     blocks: list[Block] = []
     if shown:
         blocks += [*shown, DividerBlock()]
+    if review:
+        blocks += [*review, DividerBlock()]
     blocks += [
         header("FactBot"),
         section(
@@ -441,6 +445,50 @@ def render_home(
         )
     )
     return capped(blocks, MAX_BLOCKS)
+
+
+REVIEW_APPROVE = "review_approve"
+REVIEW_EDIT = "review_edit"
+REVIEW_REJECT = "review_reject"
+MAX_REVIEWED = 8
+
+
+def render_review(
+    drafts: Sequence[Fact], articles: Mapping[str, Article], note: str | None = None
+) -> list[Block]:
+    """Drafts waiting for a curator: each with its question, answer and the quote in its
+    article's words, and Approve / Edit / Reject."""
+    blocks: list[Block] = [header(f"Drafts to review ({len(drafts)})")]
+    if note:
+        blocks.append(section(escape(note)))
+    if not drafts:
+        blocks.append(context("No drafts waiting. `factbot build` drafts facts from new articles."))
+    for fact in drafts[:MAX_REVIEWED]:
+        article = articles.get(fact.article)
+        where = f"{escape(article.title)} ({format_date(article.date)})" if article else ""
+        questions = "\n".join(f"• {escape(q)}" for q in fact.questions)
+        blocks.append(
+            section(
+                cut(
+                    f"*{escape(fact.id)}* · {where}\n{questions}\n*Answer:* {escape(fact.answer)}"
+                    f"\n> {escape(fact.quote)}",
+                    MAX_SECTION,
+                )
+            )
+        )
+        blocks.append(
+            ActionsBlock(
+                block_id=f"review_{len(blocks)}",
+                elements=[
+                    button("Approve", REVIEW_APPROVE, fact.id, "primary"),
+                    button("Edit", REVIEW_EDIT, fact.id),
+                    button("Reject", REVIEW_REJECT, fact.id, "danger"),
+                ],
+            )
+        )
+    if len(drafts) > MAX_REVIEWED:
+        blocks.append(context(f"…and {len(drafts) - MAX_REVIEWED} more after these."))
+    return blocks
 
 
 def pick_examples(facts: Sequence[Fact], n: int = 3) -> list[Fact]:

@@ -150,6 +150,19 @@ def test_mutated_real_payloads_never_get_a_5xx(
     assert not [r for r in caplog.records if r.exc_info and "acknowledgement" not in r.msg]
 
 
+def test_a_request_no_listener_takes_is_acknowledged_and_not_logged(
+    factbot: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A click on a button that is not FactBot's (found by the test above: with "view": null,
+    Bolt's "unhandled request" warning failed with 500) gets 200 and its body is not logged."""
+    caplog.set_level(logging.DEBUG)
+    body = payload("block_actions_home_tab.json")
+    body["view"] = None
+    body["actions"][0].update(action_id="someone_elses_button", value="private words")
+    assert factbot.slack.action(body).status == 200
+    assert "someone_elses_button" not in caplog.text and "private words" not in caplog.text
+
+
 # -- a slow or failing Web API ------------------------------------------------------------------------
 def test_a_slow_web_api_never_delays_acks_health_or_ask(factbot: Running) -> None:
     """Every Web API call takes 3 s: ten mentions are each acknowledged at once, /healthz and

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.config import Settings
 from bot.core import Core
+from bot.review import drafts_to_review
 from bot.slack import blocks
 from bot.slack.replies import Replies
 from bot.store import Store
@@ -62,9 +63,13 @@ def publish_home(
     store: Store,
     settings: Settings,
     shown: list[Block] | None = None,
+    note: str | None = None,
 ) -> None:
-    """views.publish the Home tab for one user."""
+    """views.publish the Home tab for one user; a curator's also lists the drafts to review."""
     sheet = core.sheet
+    review = None
+    if user in settings.curators:
+        review = blocks.render_review(drafts_to_review(sheet), sheet.articles, note)
     home = blocks.render_home(
         articles=sheet.articles,
         facts=sheet.curated,
@@ -78,5 +83,6 @@ def publish_home(
         loaded_at=core.loaded_at,
         command=settings.command,
         shown=shown,
+        review=review,
     )
     client.views_publish(user_id=user, view={"type": "home", "blocks": blocks.to_payload(home)})
