@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import importlib
+import datetime as dt
 import json
 import logging
 import sys
@@ -19,12 +19,6 @@ from bot.project import is_project, locate
 
 log = logging.getLogger(__name__)
 
-# Subcommands owned by other modules: name -> "module:function(argv) -> int".
-DELEGATED = {
-    "serve": "bot.slack.server:main",
-    "digest": "bot.slack.digest_job:main",
-    "stats": "bot.stats:main",
-}
 DEFAULT_QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.yml"
 
 
@@ -244,6 +238,31 @@ def cmd_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.slack.server import run  # Slack is imported only by the commands that use it
+
+    return run(args)
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        from bot.digest import dry_run
+
+        sys.stdout.write(dry_run(args.date))
+        return 0
+    if args.date:
+        raise ConfigError("--date is for --dry-run; --post always posts today's digest")
+    from bot.slack.digest_job import post
+
+    return post(args)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from bot.stats import run
+
+    return run(args)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.bench import run_bench
 
@@ -337,9 +356,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(run=cmd_bench)
 
-    for name in DELEGATED:
-        sub.add_parser(name, help=f"see `factbot {name} --help`", add_help=False)
+    serve = sub.add_parser("serve", help="run the Slack app: Socket Mode, or HTTP with --http")
+    serve.add_argument("--http", action="store_true", help="serve HTTP at /slack/events")
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP: address to bind")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP: port (0 picks a free one)")
+    serve.add_argument("--threads", type=int, default=8, help="HTTP: threads per process")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="HTTP: processes (gunicorn workers) sharing the port; one per CPU uses them all",
+    )
+    serve.set_defaults(run=cmd_serve)
+
+    digest = sub.add_parser(
+        "digest", help="print or post the daily digest (facts of the day, yesterday's questions)"
+    )
+    mode = digest.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help="print the digest; post nothing")
+    mode.add_argument(
+        "--post", action="store_true", help="post today's digest to each channel once, then exit"
+    )
+    digest.add_argument("--date", type=dt.date.fromisoformat, help="YYYY-MM-DD (with --dry-run)")
+    digest.add_argument(
+        "--wait",
+        type=float,
+        default=330.0,
+        help="with --post: seconds to wait for a channel another process is posting (default 330)",
+    )
+    digest.set_defaults(run=cmd_digest)
+
+    stats = sub.add_parser("stats", help="what people asked and how FactBot did")
+    stats.add_argument("--days", type=_positive, default=7, help="how many days back (default 7)")
+    stats.set_defaults(run=cmd_stats)
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -347,19 +404,18 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if argv and argv[0] in DELEGATED:
-        module, func = DELEGATED[argv[0]].split(":")
-        return getattr(importlib.import_module(module), func)(argv[1:])
     args = build_parser().parse_args(argv)
+    # The one place expected failures become a message and an exit status (bot/errors.py).
     try:
         return args.run(args)
     except SheetError as exc:
+        print(f"factbot {args.command}: the fact sheet cannot be used:", file=sys.stderr)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        return 2
+        return exc.exit_code
     except FactBotError as exc:
-        print(f"factbot: {exc}", file=sys.stderr)
-        return 2
+        print(f"factbot {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":

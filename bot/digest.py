@@ -12,12 +12,14 @@ same day shows the same facts.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import re
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz
@@ -25,6 +27,9 @@ from rapidfuzz import fuzz
 from bot.articles import Article
 from bot.factsheet import Fact, FactSheet
 from bot.store import AskedQuestion, Store, question_key
+
+# A digest shows at most this many facts of the day (FACTBOT_DIGEST_FACTS is capped here).
+MAX_FACTS_SHOWN = 10
 
 GROUP_THRESHOLD = 85.0
 MAX_UNANSWERED = 10
@@ -277,3 +282,28 @@ def render_text(digest: Digest) -> str:
         if digest.more_unanswered:
             lines.append(f"  ... and {digest.more_unanswered} more (see `factbot stats`)")
     return "\n".join(lines) + "\n"
+
+
+def dry_run(day: dt.date | None) -> str:
+    """`factbot digest --dry-run`: the digest as text. Needs no Slack, writes nothing: with no
+    database yet it reads an empty one in memory, and the rotation is not advanced."""
+    from bot.config import Settings
+    from bot.core import Core
+    from bot.store import Store
+
+    settings = Settings.from_env(os.environ)
+    core = Core(settings.facts_path)
+    where = settings.db_path
+    if isinstance(where, Path) and not where.exists():
+        where = ":memory:"
+    with Store(where) as store:
+        digest = build_digest(
+            store,
+            core.sheet,
+            day or dt.datetime.now(settings.timezone).date(),
+            tz=settings.timezone,
+            n_facts=min(settings.digest_facts, MAX_FACTS_SHOWN),
+            unanswered=settings.digest_unanswered,
+            persist=False,
+        )
+    return render_text(digest)

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 
 class FactBotError(Exception):
-    """Base class for failures FactBot expects and explains."""
+    """Base class for failures FactBot expects and explains. `exit_code` is what the command
+    line exits with: 2 for unusable input or settings, 1 for what could not be done now."""
+
+    exit_code = 2
 
 
 class ConfigError(FactBotError):
@@ -37,6 +40,22 @@ class Problem:
 
 class StoreUnavailable(FactBotError):
     """The store could not be read or written (read-only, vanished, locked too long)."""
+
+    exit_code = 1
+
+
+class SlackUnavailable(FactBotError):
+    """Slack cannot be reached or refused the app at start (`exit_code` says which)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class NothingYet(FactBotError):
+    """There is nothing to work on yet (no database before the first question)."""
+
+    exit_code = 1
 
 
 class SheetError(FactBotError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
-from bot.errors import ConfigError
+from bot.errors import NothingYet
 from bot.store import Store
 
 TOP = 10
@@ -94,26 +94,19 @@ def render(stats: Stats) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`factbot stats ...` (the command line is bot/cli.py)."""
+    from bot.cli import main as cli_main
+
+    return cli_main(["stats", *(sys.argv[1:] if argv is None else argv)])
+
+
+def run(args: argparse.Namespace) -> int:
     """`factbot stats [--days N]`."""
-    parser = argparse.ArgumentParser(
-        prog="factbot stats", description="What people asked FactBot and how it did."
-    )
-    parser.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
-    if args.days < 1:
-        parser.error("--days must be 1 or more")
-    try:
-        settings = Settings.from_env(os.environ)
-    except ConfigError as exc:
-        print(f"factbot stats: {exc}", file=sys.stderr)
-        return 2
+    settings = Settings.from_env(os.environ)
     if isinstance(settings.db_path, Path) and not settings.db_path.exists():
-        print(
-            f"factbot stats: no database at {settings.db_path} yet (set FACTBOT_DB, or ask"
-            " a question first)",
-            file=sys.stderr,
+        raise NothingYet(
+            f"no database at {settings.db_path} yet (set FACTBOT_DB, or ask a question first)"
         )
-        return 1
     with Store(settings.db_path) as store:
         sys.stdout.write(render(collect(store, args.days)))
     return 0

@@ -27,7 +27,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -35,8 +34,8 @@ from slack_sdk.models.blocks import Block, DividerBlock
 
 from bot.config import Settings
 from bot.core import Core
-from bot.digest import Digest, build_digest, long_date, numbers_line, render_text
-from bot.errors import ConfigError, SheetError
+from bot.digest import MAX_FACTS_SHOWN, Digest, build_digest, long_date, numbers_line
+from bot.errors import ConfigError
 from bot.metrics import metrics
 from bot.slack.blocks import (
     MAX_BLOCKS,
@@ -56,7 +55,6 @@ log = logging.getLogger(__name__)
 
 DRAFT_ACTION_PREFIX = "digest_draft_fact_"
 METADATA_TYPE = "factbot_digest"
-MAX_FACTS_SHOWN = 10
 BACKOFF = (1.0, 2.0, 4.0)
 # Slack errors that retrying today will not fix: log clearly, move on to the next channel.
 PERMANENT = {
@@ -308,63 +306,24 @@ def day_finished(statuses: dict[str, str]) -> bool:
 
 
 # -- command line ---------------------------------------------------------------------------
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="factbot digest",
-        description="Print or post the daily digest (facts of the day, yesterday's questions).",
-    )
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--dry-run", action="store_true", help="print the digest; post nothing")
-    mode.add_argument(
-        "--post", action="store_true", help="post today's digest to each channel once, then exit"
-    )
-    parser.add_argument("--date", type=dt.date.fromisoformat, help="YYYY-MM-DD (with --dry-run)")
-    parser.add_argument(
-        "--wait",
-        type=float,
-        default=330.0,
-        help="with --post: seconds to wait for a channel another process is posting (default 330)",
-    )
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> int:
-    """`factbot digest --dry-run [--date D]` or `factbot digest --post`."""
-    args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    try:
-        settings = Settings.from_env(os.environ)
-        if args.post:
-            settings.require("SLACK_BOT_TOKEN")
-            if not settings.digest_channels:
-                raise ConfigError("FACTBOT_DIGEST_CHANNELS is not set: no channel to post to")
-        if args.date and args.post:
-            raise ConfigError("--date is for --dry-run; --post always posts today's digest")
-        core = Core(settings.facts_path)
-    except ConfigError as exc:
-        print(f"factbot digest: {exc}", file=sys.stderr)
-        return 2
-    except SheetError as exc:
-        print(f"factbot digest: the fact sheet cannot be used:\n{exc}", file=sys.stderr)
-        return 2
-    today = dt.datetime.now(settings.timezone).date()
-    where = settings.db_path
-    if args.dry_run and isinstance(where, Path) and not where.exists():
-        where = ":memory:"  # a dry run makes no database: nothing asked yet, nothing to keep
-    with Store(where) as store:
-        if args.dry_run:
-            digest = build_digest(
-                store,
-                core.sheet,
-                args.date or today,
-                tz=settings.timezone,
-                n_facts=min(settings.digest_facts, MAX_FACTS_SHOWN),
-                unanswered=settings.digest_unanswered,
-                persist=False,
-            )
-            sys.stdout.write(render_text(digest))
-            return 0
-        from bot.slack.app import create_client
+    """`factbot digest ...` (the command line is bot/cli.py)."""
+    from bot.cli import main as cli_main
 
+    return cli_main(["digest", *(sys.argv[1:] if argv is None else argv)])
+
+
+def post(args: argparse.Namespace) -> int:
+    """`factbot digest --post`: today's digest to each channel once; 1 if any is not posted."""
+    from bot.slack.app import create_client
+
+    settings = Settings.from_env(os.environ)
+    settings.require("SLACK_BOT_TOKEN")
+    if not settings.digest_channels:
+        raise ConfigError("FACTBOT_DIGEST_CHANNELS is not set: no channel to post to")
+    core = Core(settings.facts_path)
+    today = dt.datetime.now(settings.timezone).date()
+    with Store(settings.db_path) as store:
         statuses = post_digest(
             create_client(settings), store, core, settings, today, retry_failed=True, wait=args.wait
         )

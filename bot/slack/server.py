@@ -33,7 +33,7 @@ from waitress.server import create_server
 
 from bot.config import Settings
 from bot.core import Core
-from bot.errors import ConfigError, SheetError
+from bot.errors import SlackUnavailable
 from bot.matcher import is_common_word
 from bot.metrics import exposition, metrics, use_multiprocess
 from bot.slack import background, payloads
@@ -251,53 +251,24 @@ def start_background(app: App, core: Core, store: Store, settings: Settings) -> 
     return background.start(app.client, core, store, settings)
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="factbot serve",
-        description="Run the Slack app: Socket Mode by default, or HTTP with --http.",
-    )
-    parser.add_argument("--http", action="store_true", help="serve HTTP at /slack/events")
-    parser.add_argument("--host", default="127.0.0.1", help="HTTP: address to bind")
-    parser.add_argument("--port", type=int, default=3000, help="HTTP: port (0 picks a free one)")
-    parser.add_argument(
-        "--threads", type=int, default=DEFAULT_THREADS, help="HTTP: threads per process"
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="HTTP: processes (gunicorn workers) sharing the port; one per CPU uses them all",
-    )
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> int:
-    """`factbot serve [--http [--host H] [--port P] [--threads N]]`."""
-    args = parse_args(list(sys.argv[1:] if argv is None else argv))
-    try:
-        settings = load_settings(os.environ, HTTP_SETTINGS if args.http else SOCKET_SETTINGS)
-        core = Core(settings.facts_path)
-        # Typo repair's word list loads on first need (~0.2 s): pay it before the first
-        # question, not during it (and before workers fork, so they share it).
-        is_common_word("factbot")
-    except ConfigError as exc:
-        print(f"factbot serve: {exc}", file=sys.stderr)
-        return 2
-    except SheetError as exc:
-        print(f"factbot serve: the fact sheet cannot be used:\n{exc}", file=sys.stderr)
-        return 2
+    """`factbot serve ...` (the command line is bot/cli.py)."""
+    from bot.cli import main as cli_main
+
+    return cli_main(["serve", *(sys.argv[1:] if argv is None else argv)])
+
+
+def run(args: argparse.Namespace) -> int:
+    """`factbot serve [--http [--host H] [--port P] [--threads N] [--workers N]]`."""
+    settings = load_settings(os.environ, HTTP_SETTINGS if args.http else SOCKET_SETTINGS)
+    core = Core(settings.facts_path)
+    # Typo repair's word list loads on first need (~0.2 s): pay it before the first
+    # question, not during it (and before workers fork, so they share it).
+    is_common_word("factbot")
     if args.http and args.workers > 1:
-        try:
-            check_slack(settings)
-        except StartupError as exc:
-            print(f"factbot serve: {exc}", file=sys.stderr)
-            return exc.code
+        check_slack(settings)
         return serve_workers(settings, core, args.host, args.port, args.threads, args.workers)
-    try:
-        service = Service(settings, core)
-    except StartupError as exc:
-        print(f"factbot serve: {exc}", file=sys.stderr)
-        return exc.code
+    service = Service(settings, core)
     try:
         if args.http:
             serve_http(service, args.host, args.port, args.threads)
@@ -308,15 +279,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 Application = Callable[..., Iterable[bytes]]
-
-
-class StartupError(Exception):
-    """The app cannot start: Slack unreachable (exit status 1), or it refused a token, a
-    setting that cannot be used (exit status 2)."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class Service:
@@ -366,14 +328,18 @@ def _startup_error(exc: BaseException, settings: Settings) -> BaseException:
     if isinstance(exc, SlackApiError):
         status = getattr(exc.response, "status_code", 200)
         if status >= 500 or status == 429:
-            return StartupError(f"Slack's Web API is unavailable (HTTP {status}); try again later")
-        return StartupError(f"Slack refused to start the app: {exc.response.get('error')}", 2)
+            return SlackUnavailable(
+                f"Slack's Web API is unavailable (HTTP {status}); try again later"
+            )
+        return SlackUnavailable(f"Slack refused to start the app: {exc.response.get('error')}", 2)
     if isinstance(exc, BoltError):
-        return StartupError(f"Slack refused to start the app: {exc}", 2)
+        return SlackUnavailable(f"Slack refused to start the app: {exc}", 2)
     if isinstance(exc, (OSError, urllib.error.URLError)):
         where = settings.api_url or "https://slack.com/api/"
         reason = getattr(exc, "reason", None) or exc
-        return StartupError(f"cannot reach Slack's Web API at {where} ({reason}); is it reachable?")
+        return SlackUnavailable(
+            f"cannot reach Slack's Web API at {where} ({reason}); is it reachable?"
+        )
     return exc
 
 
@@ -474,12 +440,9 @@ def serve_socket_mode(app: App, settings: Settings) -> int:
         handler.connect()
     except SlackApiError as exc:
         handler.close()
-        print(
-            "factbot serve: Slack refused the app-level token (SLACK_APP_TOKEN):"
-            f" {exc.response.get('error')}",
-            file=sys.stderr,
-        )
-        return 2
+        raise SlackUnavailable(
+            f"Slack refused the app-level token (SLACK_APP_TOKEN): {exc.response.get('error')}", 2
+        ) from None
     stopped = threading.Event()
     _stop_on_signals(stopped.set)
     log.info("FactBot connected in Socket Mode")

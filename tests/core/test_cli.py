@@ -105,3 +105,17 @@ def test_eval_without_a_question_set_says_how_to_give_one(tmp_path, monkeypatch,
     monkeypatch.setattr(cli, "DEFAULT_QUESTIONS", tmp_path / "absent.yml")
     assert main(["eval"]) == 2
     assert "give one with --questions FILE" in capsys.readouterr().err
+
+
+def test_digest_dry_run_imports_no_slack_and_writes_nothing(tmp_path):
+    """`factbot digest --dry-run` is the core alone: no Slack module loaded, no file made."""
+    code = (
+        "import sys; from bot.cli import main; rc = main(['digest', '--dry-run']);"
+        "print(rc, sorted(m for m in sys.modules if m.startswith(('slack', 'bot.slack'))))"
+    )
+    env = {"PATH": "/usr/bin:/bin", "FACTBOT_DB": str(tmp_path / "f.db"), "FACTBOT_SEMANTIC": "off"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert done.stdout.strip().endswith("0 []"), done.stdout[-500:] + done.stderr[-500:]
+    assert list(tmp_path.iterdir()) == []
