@@ -10,7 +10,7 @@ after. A claim has a lease; a live poster renews it while it retries. A claim wh
 out belonged to a process that died; the next one to try takes it over. If that dead process was
 not yet *sending*, nothing can have been posted and the takeover simply posts. If it was, the
 post may or may not have reached Slack: the taker is told (`Claim.maybe_sent`) so it can look at
-the channel's history before posting again (see bot/slack/digest_job.py for the choice made).
+the channel's history before posting again (see bot/delivery.py for the choice made).
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Core
+from bot.delivery import day_finished
 from bot.scheduler import DigestScheduler, FakeClock, due_day, next_run, run_time
-from bot.slack.digest_job import day_finished, post_digest
+from bot.slack.digest_job import post_digest
 from bot.store import Store
 
 LONDON = ZoneInfo("Europe/London")

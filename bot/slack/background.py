@@ -19,8 +19,9 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.core import Core
+from bot.delivery import day_finished
 from bot.scheduler import Clock, DigestScheduler, SystemClock
-from bot.slack.digest_job import day_finished, post_digest
+from bot.slack.digest_job import post_digest
 from bot.store import Store
 
 log = logging.getLogger(__name__)

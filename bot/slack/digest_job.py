@@ -25,18 +25,18 @@ import json
 import logging
 import os
 import sys
-import time
-from collections.abc import Callable, Sequence
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.blocks import Block, DividerBlock
 
+from bot import delivery
 from bot.config import Settings
 from bot.core import Core
-from bot.digest import MAX_FACTS_SHOWN, Digest, build_digest, long_date, numbers_line
+from bot.delivery import PostFailed
+from bot.digest import MAX_FACTS_SHOWN, Digest, long_date, numbers_line
 from bot.errors import ConfigError
-from bot.metrics import metrics
 from bot.slack.blocks import (
     MAX_BLOCKS,
     MAX_VALUE,
@@ -49,13 +49,12 @@ from bot.slack.blocks import (
     section,
     source_line,
 )
-from bot.store import Claim, Store, new_owner
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 DRAFT_ACTION_PREFIX = "digest_draft_fact_"
 METADATA_TYPE = "factbot_digest"
-BACKOFF = (1.0, 2.0, 4.0)
 # Slack errors that retrying today will not fix: log clearly, move on to the next channel.
 PERMANENT = {
     "not_in_channel": "the bot is not in channel {channel}: invite it with /invite @FactBot",
@@ -123,9 +122,48 @@ def fallback_text(digest: Digest) -> str:
     return f"FactBot digest for {long_date(digest.day)}: {n} facts of the day"
 
 
-# -- posting --------------------------------------------------------------------------------
+# -- posting through Slack ---------------------------------------------------------------------
 def _error_of(exc: SlackApiError) -> str:
     return str(exc.response.get("error") or exc.response.status_code)
+
+
+class SlackPoster:
+    """The Poster bot/delivery.py posts through: chat.postMessage with the digest's Block Kit
+    and its metadata, and conversations.history to find one posted before a crash."""
+
+    def __init__(self, client: WebClient) -> None:
+        self.client = client
+
+    def post(self, channel: str, digest: Digest) -> str:
+        try:
+            response = self.client.chat_postMessage(
+                channel=channel,
+                text=fallback_text(digest),
+                blocks=render_digest(digest),
+                metadata={
+                    "event_type": METADATA_TYPE,
+                    "event_payload": {"day": digest.day.isoformat()},
+                },
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            error = _error_of(exc)
+            permanent = PERMANENT.get(error)
+            raise PostFailed(
+                error, permanent=permanent.format(channel=channel) if permanent else None
+            ) from exc
+        except (SlackClientError, OSError) as exc:
+            # The request may have reached Slack before the connection broke: check first.
+            raise PostFailed(f"{type(exc).__name__}: {exc}", maybe_sent=True) from exc
+        return str(response.get("ts"))
+
+    def find(self, channel: str, day: dt.date, since: float) -> str | None:
+        try:
+            return find_posted(self.client, channel, day, since)
+        except SlackClientError as exc:
+            reason = _error_of(exc) if isinstance(exc, SlackApiError) else str(exc)
+            raise PostFailed(reason) from exc
 
 
 def find_posted(client: WebClient, channel: str, day: dt.date, since: float) -> str | None:
@@ -144,165 +182,16 @@ def find_posted(client: WebClient, channel: str, day: dt.date, since: float) -> 
     return None
 
 
-def _recover(client: WebClient, store: Store, claim: Claim) -> bool:
-    """For a claim whose last attempt may have reached Slack: True if it turned out posted."""
-    try:
-        ts = find_posted(client, claim.channel, claim.day, claim.claimed_at)
-    except SlackClientError as exc:
-        log.warning(
-            "digest for %s on %s may have been posted before a crash, and the channel's history"
-            " cannot be read (%s); posting it (at worst a duplicate, never a lost day)",
-            claim.channel,
-            claim.day,
-            _error_of(exc) if isinstance(exc, SlackApiError) else exc,
-        )
-        return False
-    if ts is None:
-        log.info(
-            "digest for %s on %s was not posted before the crash; posting", claim.channel, claim.day
-        )
-        return False
-    store.mark_posted(claim, ts)
-    log.info(
-        "digest for %s on %s was posted before the crash (ts %s)", claim.channel, claim.day, ts
-    )
-    return True
-
-
-def post_one(
-    client: WebClient,
-    store: Store,
-    claim: Claim,
-    digest: Digest,
-    *,
-    backoff: Sequence[float] = BACKOFF,
-    sleep: Callable[[float], None] = time.sleep,
-) -> str:
-    """Post a claimed digest with retries; return 'posted', 'retry later' or 'failed: <error>'."""
-    channel = claim.channel
-    uncertain = claim.maybe_sent
-    blocks = render_digest(digest)
-    for attempt in range(len(backoff) + 1):
-        if uncertain and _recover(client, store, claim):
-            return "posted"
-        if not store.mark_sending(claim):
-            log.error("lost the digest claim for %s on %s to another process", channel, claim.day)
-            return "claim lost"
-        try:
-            response = client.chat_postMessage(
-                channel=channel,
-                text=fallback_text(digest),
-                blocks=blocks,
-                metadata={
-                    "event_type": METADATA_TYPE,
-                    "event_payload": {"day": digest.day.isoformat()},
-                },
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except SlackApiError as exc:
-            error = _error_of(exc)
-            uncertain = False
-            if error in PERMANENT:
-                log.error(
-                    "digest not posted to %s: %s", channel, PERMANENT[error].format(channel=channel)
-                )
-                store.release_claim(claim, error, permanent=True)
-                metrics().slack_errors.labels(error).inc()
-                metrics().digest_posts.labels("failed").inc()
-                return f"failed: {error}"
-            reason = error
-        except (SlackClientError, OSError) as exc:
-            # The request may have reached Slack before the connection broke: check first.
-            uncertain = True
-            reason = f"{type(exc).__name__}: {exc}"
-        else:
-            ts = str(response.get("ts"))
-            if not store.mark_posted(claim, ts):
-                log.error("digest for %s posted (ts %s) but the claim was lost", channel, ts)
-            log.info("digest for %s posted to %s (ts %s)", digest.day, channel, ts)
-            metrics().digest_posts.labels("posted").inc()
-            return "posted"
-        metrics().slack_errors.labels(reason.split(":")[0]).inc()
-        if attempt < len(backoff):
-            log.warning(
-                "digest post to %s failed (%s); retrying in %.0f s",
-                channel,
-                reason,
-                backoff[attempt],
-            )
-            sleep(backoff[attempt])
-            store.renew_claim(claim)
-    log.error("digest post to %s failed (%s); will try again later", channel, reason)
-    store.release_claim(claim, reason, maybe_sent=uncertain)
-    metrics().digest_posts.labels("retry later").inc()
-    return "retry later"
-
-
 def post_digest(
     client: WebClient,
     store: Store,
     core: Core,
     settings: Settings,
     day: dt.date,
-    *,
-    retry_failed: bool = False,
-    wait: float = 0.0,
-    backoff: Sequence[float] = BACKOFF,
-    sleep: Callable[[float], None] = time.sleep,
+    **options: Any,
 ) -> dict[str, str]:
-    """Post `day`'s digest to every configured channel that does not have it yet.
-
-    Returns each channel's status: 'posted', 'already posted', 'in progress elsewhere',
-    'retry later' or 'failed: <error>'. With `wait`, a channel held by another process is
-    waited for (up to `wait` seconds) until it is posted or its claim can be taken over.
-    """
-    owner = new_owner()
-    # What people asked and the bot could not answer is theirs: only the curators' channel's
-    # digest lists it, never a channel everyone reads.
-    digests: dict[bool, Digest] = {}
-    statuses: dict[str, str] = {}
-    curators = settings.curator_channel
-    pending = list(dict.fromkeys([*settings.digest_channels, *([curators] if curators else [])]))
-    deadline = time.monotonic() + wait
-    while pending:
-        waiting = []
-        for channel in pending:
-            claim = store.claim_digest(channel, day, owner=owner, retry_failed=retry_failed)
-            if claim is None:
-                row = store.digest_claim(channel, day)
-                if row is not None and row.state == "posted":
-                    statuses[channel] = "already posted"
-                elif row is not None and row.state == "failed":
-                    statuses[channel] = f"failed: {row.error}"
-                else:
-                    statuses[channel] = "in progress elsewhere"
-                    waiting.append(channel)
-                continue
-            for_curators = channel == curators and settings.digest_unanswered
-            if for_curators not in digests:
-                digests[for_curators] = build_digest(
-                    store,
-                    core.sheet,
-                    day,
-                    tz=settings.timezone,
-                    n_facts=min(settings.digest_facts, MAX_FACTS_SHOWN),
-                    unanswered=for_curators,
-                )
-            digest = digests[for_curators]
-            statuses[channel] = post_one(client, store, claim, digest, backoff=backoff, sleep=sleep)
-        if not waiting or time.monotonic() >= deadline:
-            break
-        sleep(1.0)
-        pending = waiting
-    return statuses
-
-
-def day_finished(statuses: dict[str, str]) -> bool:
-    """Whether nothing is left to do today: every channel posted or failed for good."""
-    return all(
-        s in ("posted", "already posted") or s.startswith("failed") for s in statuses.values()
-    )
+    """Post `day`'s digest to every configured channel through Slack (see bot/delivery.py)."""
+    return delivery.post_digest(SlackPoster(client), store, core, settings, day, **options)
 
 
 # -- command line ---------------------------------------------------------------------------
