@@ -36,6 +36,8 @@ class Settings:
     curator_channel: str | None = None
     # Slack user ids of the curators: only they see and act on drafts in the App Home.
     curators: frozenset[str] = frozenset()
+    # Answer replies in a thread the bot answered in without a mention (needs message.channels).
+    thread_followups: bool = False
     retention_days: int = 90
     drafts_path: Path = Path("factbot-drafts.yml")
 
@@ -70,11 +72,16 @@ class Settings:
                 tz = ZoneInfo(raw)
             except (ZoneInfoNotFoundError, ValueError):
                 errors.append(f"FACTBOT_TIMEZONE must be an IANA time zone name, got {raw!r}")
-        unanswered = True
-        if raw := get("FACTBOT_DIGEST_UNANSWERED"):
+
+        def switch(name: str, default: bool) -> bool:
+            raw = get(name)
+            if not raw:
+                return default
             if raw.lower() not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
-                errors.append(f"FACTBOT_DIGEST_UNANSWERED must be on or off, got {raw!r}")
-            unanswered = raw.lower() in ("on", "true", "1", "yes")
+                errors.append(f"{name} must be on or off, got {raw!r}")
+            return raw.lower() in ("on", "true", "1", "yes")
+
+        unanswered = switch("FACTBOT_DIGEST_UNANSWERED", True)
         channels = tuple(
             c.strip() for c in (get("FACTBOT_DIGEST_CHANNELS") or "").split(",") if c.strip()
         )
@@ -95,6 +102,7 @@ class Settings:
             digest_facts=integer("FACTBOT_DIGEST_FACTS", 3, 1),
             digest_unanswered=unanswered,
             curator_channel=get("FACTBOT_CURATOR_CHANNEL"),
+            thread_followups=switch("FACTBOT_THREAD_FOLLOWUPS", False),
             curators=frozenset(
                 u.strip() for u in (get("FACTBOT_CURATORS") or "").split(",") if u.strip()
             ),

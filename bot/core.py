@@ -13,6 +13,7 @@ from bot.articles import Article, load_articles
 from bot.errors import Problem, SheetError
 from bot.factsheet import Fact, FactSheet, read_sheet, sheet_files
 from bot.matcher import Matcher, Result
+from bot.matching.followup import follow_up
 from bot.metrics import metrics
 from bot.project import locate
 
@@ -84,6 +85,13 @@ class Core:
         result = self._loaded.matcher.match(question)
         metrics().answers.labels(result.outcome).inc()
         return result
+
+    def answer_in_thread(self, previous: str | None, question: str) -> tuple[Result, str]:
+        """A question in a thread, read in the light of the previous one (bot/matching/
+        followup.py); also the question it was taken as, for the next follow-up."""
+        result, taken_as = follow_up(self._loaded.matcher, previous, question)
+        metrics().answers.labels(result.outcome).inc()
+        return result, taken_as
 
     def fact(self, fact_id: str) -> Fact | None:
         """A curated fact, or an answer about a source (its date, outlet, headline, photos)."""

@@ -33,7 +33,7 @@ from bot.matcher import normalise, words
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # How long a claim on an event holds before a redelivery may take it over (its owner is taken
 # to have died): longer than any reply takes, shorter than Slack's first retry (about 1 min).
 EVENT_LEASE = dt.timedelta(seconds=45)
@@ -41,6 +41,8 @@ EVENT_LEASE = dt.timedelta(seconds=45)
 # a quarter of an hour), then given up with an ERROR.
 MAX_REPLY_ATTEMPTS = 40
 EVENT_TTL = dt.timedelta(days=1)
+# A thread's last question is kept this long for follow-ups (and deleted by the cleanup after).
+THREAD_TTL = dt.timedelta(days=7)
 DEFAULT_LEASE = dt.timedelta(minutes=5)
 MAX_QUESTION_CHARS = 500
 
@@ -132,6 +134,18 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN job TEXT;
     ALTER TABLE events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX events_due ON events (state, lease_until);
+    """,
+    # 6: per thread the bot answered in, the question it last took (for follow-ups).
+    """
+    CREATE TABLE threads (
+        channel TEXT NOT NULL,
+        thread_ts TEXT NOT NULL,
+        at {float} NOT NULL,
+        question TEXT NOT NULL,
+        fact_id TEXT,
+        PRIMARY KEY (channel, thread_ts)
+    );
+    CREATE INDEX threads_at ON threads (at);
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -447,6 +461,27 @@ class Store:
         with self._tx() as conn:
             conn.execute("DELETE FROM events WHERE event_id = ? AND state = 'claimed'", (event_id,))
 
+    # -- threads ---------------------------------------------------------------------------
+    def remember_thread(
+        self, channel: str, thread_ts: str, question: str, fact_id: str | None
+    ) -> None:
+        """The question the bot last answered in a thread (as it took it), for a follow-up."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT INTO threads (channel, thread_ts, at, question, fact_id)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, thread_ts) DO UPDATE SET"
+                " at = excluded.at, question = excluded.question, fact_id = excluded.fact_id",
+                (channel, thread_ts, self._now(), clean_question(question), fact_id),
+            )
+
+    def thread_question(self, channel: str, thread_ts: str) -> str | None:
+        """The question last answered in this thread within THREAD_TTL, if any."""
+        rows = self._query(
+            "SELECT question FROM threads WHERE channel = ? AND thread_ts = ? AND at >= ?",
+            (channel, thread_ts, self._now() - THREAD_TTL.total_seconds()),
+        )
+        return rows[0][0] if rows else None
+
     def questions_between(self, start: dt.datetime, end: dt.datetime) -> list[AskedQuestion]:
         """Every question recorded in [start, end), oldest first."""
         rows = self._query(
@@ -536,6 +571,9 @@ class Store:
                 "feedback": conn.execute("DELETE FROM feedback WHERE at < ?", (cutoff,)).rowcount,
                 "events": conn.execute(
                     "DELETE FROM events WHERE at < ?", (now - EVENT_TTL.total_seconds(),)
+                ).rowcount,
+                "threads": conn.execute(
+                    "DELETE FROM threads WHERE at < ?", (now - THREAD_TTL.total_seconds(),)
                 ).rowcount,
                 "digest_claims": conn.execute(
                     "DELETE FROM digest_claims WHERE day < ?", (cutoff_day,)

@@ -76,6 +76,10 @@ class Matcher:
     def parse(self, question: str) -> Query:
         return self.parser.parse(question)
 
+    def knows_word(self, word: str) -> bool:
+        """Whether the sheet or its articles use this word (or one a typo away from it)."""
+        return word in self.index.known or self.index.correct(word) != word
+
     def match(self, question: str, thresholds: Thresholds | None = None) -> Result:
         """Decide Answer, Ambiguous or NoMatch for one question."""
         query = self.parse(question)

@@ -27,7 +27,7 @@ from bot.core import Core
 from bot.errors import StoreUnavailable
 from bot.metrics import metrics
 from bot.slack import payloads
-from bot.slack.listeners import actions, commands, curation, events, home, review
+from bot.slack.listeners import actions, commands, curation, events, home, review, source
 from bot.slack.recorder import DirectLog, QuestionLog
 from bot.slack.replies import Replies
 from bot.store import Store
@@ -112,7 +112,9 @@ def create_app(
         asked = None
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
-            asked = payloads.asked_in_event(body["event"], context.bot_user_id)
+            asked = payloads.asked_in_event(
+                body["event"], context.bot_user_id, thread_replies=settings.thread_followups
+            )
             try:
                 claimed = store.claim_event(event_id, asked.to_json() if asked else None)
             except StoreUnavailable as exc:
@@ -151,7 +153,7 @@ def create_app(
                 store.release_event(event_id)  # Slack's retry is answered, not ignored
 
     commands.register(app, settings.command)
-    for module in (events, actions, home, curation, review):
+    for module in (events, actions, home, curation, review, source):
         module.register(app)
     # Last: whatever no listener above takes is acknowledged quietly. Bolt would otherwise log
     # an "unhandled request" with parts of its body (and can fail while doing so).

@@ -447,6 +447,40 @@ def render_home(
     return capped(blocks, MAX_BLOCKS)
 
 
+def render_source(result: Result, articles: Mapping[str, Article]) -> list[Block]:
+    """What "Find the source" shows the person who asked: the curated fact closest to the
+    message, with its verbatim quote, source and date, and never called a confirmation; or
+    that no curated fact matches."""
+    fact = getattr(result, "fact", None)
+    if fact is None and result.outcome == "ambiguous" and result.candidates:
+        fact = result.candidates[0].fact
+    if fact is None:
+        return [
+            section(
+                "*No curated fact matches this message.* That does not make it wrong: the fact"
+                " sheet just has nothing on it."
+            )
+        ]
+    article = articles[fact.article]
+    out: list[Block] = [
+        section(
+            f"*The closest curated fact* (not a confirmation of the message):\n{escape(fact.answer)}"
+        ),
+        section(cut(f"> {escape(fact.quote)}", MAX_SECTION)),
+        context(source_line(article)),
+    ]
+    if result.outcome == "ambiguous":
+        others = [c.fact for c in result.candidates[1:3]]
+        if others:
+            out.append(
+                context(
+                    "Also close: "
+                    + "; ".join(escape(f.questions[0]) for f in others if f.questions)
+                )
+            )
+    return out
+
+
 REVIEW_APPROVE = "review_approve"
 REVIEW_EDIT = "review_edit"
 REVIEW_REJECT = "review_reject"

@@ -30,11 +30,12 @@ _OUR_ACTIONS = re.compile(
 class Asked:
     """A question someone asked: where to answer it and what they typed, as plain text."""
 
-    surface: str  # mention | dm | command
+    surface: str  # mention | dm | command | thread (a reply in a thread, no mention)
     channel: str
     user: str
     text: str
     thread_ts: str | None = None
+    in_thread: bool = False  # asked inside an existing thread: may follow up on it
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -92,6 +93,15 @@ def problem(body: Any) -> str | None:
         return None if _str(body.get("challenge")) else "url_verification without challenge"
     if kind == "event_callback":
         return _event_problem(body)
+    if kind == "message_action":
+        user, message = body.get("user"), body.get("message")
+        if not (isinstance(user, dict) and _str(user.get("id"), empty=False)):
+            return "message_action without user.id"
+        if not _str(body.get("callback_id"), empty=False) or not isinstance(message, dict):
+            return "message_action without callback_id or message"
+        if not _optional_str(message, "text", "ts") or not _optional_str(body, "response_url"):
+            return "message_action field is not text"
+        return None
     if kind in ("block_actions", "view_submission", "view_closed"):
         user = body.get("user")
         if not (isinstance(user, dict) and _str(user.get("id"), empty=False)):
@@ -206,15 +216,27 @@ def from_slack(text: str, bot_user_id: str | None = None) -> str:
 
 
 # -- questions ------------------------------------------------------------------------------------
-def asked_in_event(event: dict[str, Any], bot_user_id: str | None) -> Asked | None:
+def asked_in_event(
+    event: dict[str, Any], bot_user_id: str | None, *, thread_replies: bool = False
+) -> Asked | None:
     """The question in a mention or DM, or None when the event wants no answer (a bot's own
-    message, an edit or join, a message in a channel that does not mention the bot)."""
+    message, an edit or join, a message in a channel that does not mention the bot). With
+    `thread_replies` (FACTBOT_THREAD_FOLLOWUPS), a reply in a channel thread is a candidate
+    follow-up too, unless it mentions the bot (then its app_mention event is the one)."""
     if event.get("bot_id") or event.get("subtype"):
         return None
+    in_thread = bool(event.get("thread_ts")) and event.get("thread_ts") != event["ts"]
     if event["type"] == "app_mention":
         surface, thread = "mention", event.get("thread_ts") or event["ts"]
     elif event["type"] == "message" and event.get("channel_type") == "im":
         surface, thread = "dm", event.get("thread_ts")
+    elif (
+        event["type"] == "message"
+        and thread_replies
+        and in_thread
+        and not (bot_user_id and f"<@{bot_user_id}" in (event.get("text") or ""))
+    ):
+        surface, thread = "thread", event["thread_ts"]
     else:
         return None
     return Asked(
@@ -223,6 +245,7 @@ def asked_in_event(event: dict[str, Any], bot_user_id: str | None) -> Asked | No
         user=event.get("user") or "",
         text=from_slack(event.get("text") or "", bot_user_id),
         thread_ts=thread,
+        in_thread=in_thread,
     )
 
 

@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import StoreUnavailable
+from bot.matcher import Answer
 from bot.metrics import metrics
 from bot.slack import blocks
 from bot.slack.payloads import Asked
@@ -123,14 +124,28 @@ class Replies:
         """Answer, post, then mark the event done; a passing failure puts it back with a delay."""
         question = asked.text
         core = self.core
+        taken_as = question
         if question.lower().strip("!.?") in GREETINGS:
+            if asked.surface == "thread":  # a reply that is not a question: stay silent
+                return self._done_silently(event_id)
             result = None
             text = "How to ask FactBot"
             shown = blocks.render_help(
                 blocks.pick_examples(core.sheet.curated), self.settings.command
             )
         else:
-            result = core.answer(question)
+            if asked.surface in ("mention", "thread") and asked.in_thread and asked.thread_ts:
+                previous = self._store_call(
+                    self.store.thread_question, asked.channel, asked.thread_ts
+                )
+                if asked.surface == "thread" and previous is None:
+                    return self._done_silently(event_id)  # not a thread the bot answered in
+                result, taken_as = core.answer_in_thread(previous, question)
+            else:
+                result = core.answer(question)
+            if asked.surface == "thread" and not isinstance(result, Answer):
+                # Unasked: speak only when sure, and keep nothing of what was not answered.
+                return self._done_silently(event_id)
             text = blocks.result_text(result, core.sheet.articles)
             shown = blocks.render_result(
                 result,
@@ -153,6 +168,10 @@ class Replies:
             return
         if event_id is not None:
             self._store_call(self.store.finish_event, event_id)
+        if isinstance(result, Answer) and asked.thread_ts and asked.surface != "dm":
+            self._store_call(
+                self.store.remember_thread, asked.channel, asked.thread_ts, taken_as, result.fact.id
+            )
         if result is not None:
             self.recorder.record_question(
                 surface=asked.surface,
@@ -161,6 +180,10 @@ class Replies:
                 question=question,
                 result=result,
             )
+
+    def _done_silently(self, event_id: str | None) -> None:
+        if event_id is not None:
+            self._store_call(self.store.finish_event, event_id)
 
     def _failed(self, event_id: str | None, exc: Exception, attempts: int) -> None:
         reason = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__

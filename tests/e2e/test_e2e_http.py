@@ -507,3 +507,31 @@ def test_a_claim_whose_owner_died_is_taken_over_after_its_lease(tmp_path: Path) 
         store.finish_event("Ev1")
         now[0] += dt.timedelta(minutes=5)
         assert not store.claim_event("Ev1")  # answered: later retries are ignored
+
+
+# -- "Find the source" ----------------------------------------------------------------------------
+def _find_source(factbot: Running, text: str) -> dict[str, Any]:
+    body = payload("message_action.json")
+    body["response_url"] = factbot.mock.response_url("source")
+    body["message"]["text"] = text
+    assert factbot.slack.action(body).status == 200
+    (hook,) = factbot.mock.wait_for(1)
+    assert hook.path == "/response/source" and hook.body["response_type"] == "ephemeral"
+    return hook.body
+
+
+def test_find_source_shows_the_closest_curated_fact_privately_never_as_confirmed(
+    factbot: Running,
+) -> None:
+    """The shortcut on a message that restates a fact: the closest fact, its verbatim quote,
+    source and date, privately; it never says the message is confirmed."""
+    shown = shown_text(_find_source(factbot, payload("message_action.json")["message"]["text"]))
+    assert "closest curated fact" in shown and "not a confirmation" in shown
+    assert "69 countries" in shown and "Source:" in shown and "11 March 2021" in shown
+    assert "confirmed" not in shown.lower().replace("not a confirmation", "")
+
+
+def test_find_source_says_when_no_curated_fact_matches(factbot: Running) -> None:
+    """A message the sheet knows nothing of gets "No curated fact matches", and nothing else."""
+    shown = shown_text(_find_source(factbot, "the coffee machine on floor 3 is broken again"))
+    assert "No curated fact matches this message" in shown and "Source:" not in shown
