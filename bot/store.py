@@ -33,7 +33,7 @@ from bot.matcher import normalise, words
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # How long a claim on an event holds before a redelivery may take it over (its owner is taken
 # to have died): longer than any reply takes, shorter than Slack's first retry (about 1 min).
 EVENT_LEASE = dt.timedelta(seconds=45)
@@ -146,6 +146,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, thread_ts)
     );
     CREATE INDEX threads_at ON threads (at);
+    """,
+    # 7: who asked a curator for a fact a draft is about, to be told when it is added.
+    """
+    CREATE TABLE waiting (
+        fact_id TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        question TEXT NOT NULL,
+        at {float} NOT NULL,
+        PRIMARY KEY (fact_id, "user")
+    );
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -461,6 +471,25 @@ class Store:
         with self._tx() as conn:
             conn.execute("DELETE FROM events WHERE event_id = ? AND state = 'claimed'", (event_id,))
 
+    # -- askers waiting for a fact ------------------------------------------------------------
+    def wait_for_fact(self, fact_id: str, user: str, question: str) -> None:
+        """`user` asked a curator; the draft `fact_id` is about their question."""
+        with self._tx() as conn:
+            conn.execute(
+                'INSERT INTO waiting (fact_id, "user", question, at) VALUES (?, ?, ?, ?)'
+                ' ON CONFLICT (fact_id, "user") DO NOTHING',
+                (fact_id, user, clean_question(question), self._now()),
+            )
+
+    def take_waiting(self, fact_id: str) -> list[tuple[str, str]]:
+        """(user, question) of everyone waiting for this fact; they are told once."""
+        with self._tx(exclusive=True) as conn:
+            rows = conn.execute(
+                'SELECT "user", question FROM waiting WHERE fact_id = ?', (fact_id,)
+            ).fetchall()
+            conn.execute("DELETE FROM waiting WHERE fact_id = ?", (fact_id,))
+        return [(r[0], r[1]) for r in rows]
+
     # -- threads ---------------------------------------------------------------------------
     def remember_thread(
         self, channel: str, thread_ts: str, question: str, fact_id: str | None
@@ -575,6 +604,7 @@ class Store:
                 "threads": conn.execute(
                     "DELETE FROM threads WHERE at < ?", (now - THREAD_TTL.total_seconds(),)
                 ).rowcount,
+                "waiting": conn.execute("DELETE FROM waiting WHERE at < ?", (cutoff,)).rowcount,
                 "digest_claims": conn.execute(
                     "DELETE FROM digest_claims WHERE day < ?", (cutoff_day,)
                 ).rowcount,

@@ -233,8 +233,25 @@ def topics(articles: Mapping[str, Article]) -> list[str]:
     return [f"• {escape(a.title)} ({format_date(a.date)})" for a in ordered]
 
 
+ASK_CURATOR = "ask_curator"
+
+
+def ask_curator_block(question: str, asker: str, fact_id: str = "") -> ActionsBlock:
+    """A curator on call: clicking it (the asker's consent) sends the question, and what the
+    bot answered (`fact_id`, if anything), to the curators."""
+    value = ButtonValue(fact_id, asker, question).encode()
+    return ActionsBlock(
+        block_id="ask_curator", elements=[button("Ask a curator", ASK_CURATOR, value)]
+    )
+
+
 def render_no_match(
-    result: NoMatch, articles: Mapping[str, Article], command: str = "/ask"
+    result: NoMatch,
+    articles: Mapping[str, Article],
+    command: str = "/ask",
+    *,
+    asker: str | None = None,
+    curators: bool = False,
 ) -> list[Block]:
     """No good answer: say so plainly, offer what is nearby, never guess."""
     blocks: list[Block] = [
@@ -255,6 +272,8 @@ def render_no_match(
     blocks.append(
         context(f"`{command} list` shows everything I know · `{command} help` how to ask")
     )
+    if curators and asker:
+        blocks.append(ask_curator_block(result.question, asker))
     return capped(blocks)
 
 
@@ -266,8 +285,10 @@ def render_result(
     share: bool = False,
     command: str = "/ask",
     public: bool = False,
+    curators: bool = False,
 ) -> list[Block]:
-    """Any outcome of the matcher as reply blocks; `public` replies name who asked."""
+    """Any outcome of the matcher as reply blocks; `public` replies name who asked; with
+    `curators` (a curators' channel is set) a decline offers "Ask a curator"."""
     note = truncation_note(result)
     if isinstance(result, Answer):
         return render_answer(
@@ -282,7 +303,7 @@ def render_result(
     if isinstance(result, Ambiguous):
         blocks = render_choices(result, articles, asker=asker)
     else:
-        blocks = render_no_match(result, articles, command)
+        blocks = render_no_match(result, articles, command, asker=asker, curators=curators)
     return capped([*blocks, context(note)]) if note else blocks
 
 

@@ -71,12 +71,14 @@ PERMANENT = {
 
 
 # -- blocks ---------------------------------------------------------------------------------
-def draft_value(question: str) -> str:
-    """A Draft-a-fact button's value: the question, as plain text, within Slack's limit."""
-    value = json.dumps({"q": question}, ensure_ascii=False)
+def draft_value(question: str, asker: str = "") -> str:
+    """A Draft-a-fact button's value: the question, as plain text, within Slack's limit, and
+    who asked for it (from "Ask a curator"), to be told when the fact is added."""
+    fields = {"q": question, **({"u": asker} if asker else {})}
+    value = json.dumps(fields, ensure_ascii=False)
     while len(value) > MAX_VALUE:
-        question = question[: len(question) - (len(value) - MAX_VALUE) - 1]
-        value = json.dumps({"q": question}, ensure_ascii=False)
+        fields["q"] = fields["q"][: len(fields["q"]) - (len(value) - MAX_VALUE) - 1]
+        value = json.dumps(fields, ensure_ascii=False)
     return value
 
 

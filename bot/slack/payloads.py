@@ -21,7 +21,7 @@ from bot.slack import blocks
 REPLYING_EVENTS = ("app_mention", "message")
 
 _OUR_ACTIONS = re.compile(
-    rf"^(?:{blocks.SHARE}|{blocks.HELPFUL}|{blocks.NOT_HELPFUL}"
+    rf"^(?:{blocks.SHARE}|{blocks.HELPFUL}|{blocks.NOT_HELPFUL}|{blocks.ASK_CURATOR}"
     rf"|{blocks.PICK_PREFIX}\d+|{blocks.EXAMPLE_PREFIX}\d+)$"
 )
 

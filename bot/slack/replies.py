@@ -153,6 +153,7 @@ class Replies:
                 asker=asked.user,
                 command=self.settings.command,
                 public=asked.surface == "mention",
+                curators=bool(self.settings.curator_channel),
             )
         try:
             self.client.chat_postMessage(

@@ -143,3 +143,85 @@ def test_reject_removes_a_draft_and_others_cannot(
     assert "Rejected" in json.dumps(published(mock_slack, CURATOR))
     assert first not in [d["id"] for d in drafts(sheet)]
     assert main(["check", str(sheet)]) == 0
+
+
+def test_a_curator_on_call_from_a_decline_to_a_dm_with_the_new_fact(
+    sheet: Path, mock_slack: MockSlack, tmp_path: Path
+) -> None:
+    """An "I don't know" offers Ask a curator; clicking it posts the question to the curators'
+    channel with Draft a fact; the curator drafts it there and approves it in Home; the asker
+    then gets the new fact in a DM."""
+    settings = settings_for(
+        mock_slack,
+        tmp_path,
+        FACTBOT_FACTS=str(sheet),
+        FACTBOT_CURATORS=CURATOR,
+        FACTBOT_CURATOR_CHANNEL="C0CURATORS",
+        FACTBOT_DRAFTS=str(sheet / "facts/slack-drafts.yml"),
+    )
+    core = Core(settings.facts_path)
+    store = Store(settings.db_path)
+    app = create_app(settings, core, store)
+    question = "how many trees did the volunteers plant?"
+    with HttpServer(wsgi_app(app, core, SECRET), port=0, threads=2) as server:
+        slack = SlackClient(server.url)
+        declined = slack.command(question).json()["blocks"]
+        (button,) = [
+            e
+            for b in declined
+            for e in b.get("elements", [])
+            if e.get("action_id") == "ask_curator"
+        ]
+        click = payload("block_actions_ephemeral_message.json")
+        click["response_url"] = mock_slack.response_url("oncall")
+        click["actions"][0].update(action_id="ask_curator", value=button["value"])
+        assert slack.action(click).status == 200
+        posted, told = sorted(mock_slack.wait_for(2), key=lambda c: c.method)
+        assert posted.body["channel"] == "C0CURATORS" and question in json.dumps(posted.body)
+        assert "asked the curators" in told.body["text"]
+        draft_button = posted.body["blocks"][-1]["elements"][0]
+
+        mock_slack.reset()
+        click = payload("block_actions_home_tab.json")
+        click["user"]["id"] = CURATOR
+        click["actions"][0].update(action_id=draft_button["action_id"], value=draft_button["value"])
+        assert slack.action(click).status == 200
+        (opened,) = mock_slack.wait_for(1)
+        metadata = opened.body["view"]["private_metadata"]
+        quote = "Volunteers planted 300 trees along the east bank on June 8, 2024"
+        values = {
+            "id": "festival-trees",
+            "questions": "how many trees did the volunteers plant?\ntrees planted at the festival"
+            "\nhow many trees went in along the river",
+            "answer": "Volunteers planted 300 trees along the east bank.",
+            "quote": quote,
+        }
+        state = {k: {"value": {"type": "plain_text_input", "value": v}} for k, v in values.items()}
+        state["article"] = {
+            "value": {"type": "static_select", "selected_option": {"value": "riverside-festival"}}
+        }
+        submit = {
+            "type": "view_submission",
+            "user": {"id": CURATOR},
+            "team": {"id": "T0EXAMPLE"},
+            "api_app_id": "A0EXAMPLE",
+            "view": {
+                "id": "V2",
+                "type": "modal",
+                "callback_id": "factbot_draft_fact",
+                "private_metadata": metadata,
+                "state": {"values": state},
+            },
+        }
+        assert json.loads(slack.action(submit).body)["response_action"] == "update"
+        core.reload()
+        mock_slack.reset()
+        click_approve = payload("block_actions_home_tab.json")
+        click_approve["user"]["id"] = CURATOR
+        click_approve["actions"][0].update(action_id=blocks.REVIEW_APPROVE, value="festival-trees")
+        assert slack.action(click_approve).status == 200
+        calls = mock_slack.wait_for(2)
+    store.close()
+    (dm,) = [c for c in calls if c.method == "chat.postMessage"]
+    assert dm.body["channel"] == "U0HUMAN"
+    assert "The curators added an answer" in dm.body["text"] and "300 trees" in dm.body["text"]

@@ -14,10 +14,12 @@ from typing import Any
 from slack_bolt import Ack, App, Args, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import ActionsBlock
 
 from bot.core import Core
 from bot.errors import StoreUnavailable
 from bot.slack import blocks
+from bot.slack.digest_job import DRAFT_ACTION_PREFIX, draft_value
 from bot.slack.listeners.home import publish_home
 from bot.slack.replies import Replies
 from bot.store import Store
@@ -35,6 +37,7 @@ def register(app: App) -> None:
     app.action(blocks.HELPFUL)(handle_feedback)
     app.action(blocks.NOT_HELPFUL)(handle_feedback)
     app.action(re.compile(rf"^{blocks.PICK_PREFIX}\d+$"))(handle_pick)
+    app.action(blocks.ASK_CURATOR)(handle_ask_curator)
 
 
 # Each click is acknowledged at once; what follows calls Slack, so it runs in the reply pool.
@@ -51,6 +54,62 @@ def handle_feedback(ack: Ack, args: Args, replies: Replies) -> None:
 def handle_pick(ack: Ack, args: Args, replies: Replies) -> None:
     ack()
     replies.run("pick", pick, args.body, args.action, args.respond, args.client, args.context)
+
+
+def handle_ask_curator(ack: Ack, args: Args, replies: Replies) -> None:
+    ack()
+    replies.run(
+        "curator", ask_curator, args.body, args.action, args.respond, args.client, args.context
+    )
+
+
+def ask_curator(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+) -> None:
+    """The asker's consent to show the curators their question: post it, who asked and what
+    the bot answered to the curators' channel, with Draft a fact; the asker is told when a
+    curator adds the fact."""
+    settings, core = context["settings"], context["core"]
+    value = blocks.ButtonValue.decode(action["value"])
+    asker = body["user"]["id"]
+    if not settings.curator_channel:
+        respond(replace_original=False, response_type="ephemeral", text=NO_CURATORS)
+        return
+    fact = core.fact(value.fact_id) if value.fact_id else None
+    said = blocks.answer_text(fact, core.article(fact)) if fact else "I don't know that yet."
+    client.chat_postMessage(
+        channel=settings.curator_channel,
+        text=f"<@{asker}> asks the curators: {blocks.escape(value.question)}",
+        blocks=blocks.to_payload(
+            [
+                blocks.section(f"<@{asker}> asks the curators: _{blocks.escape(value.question)}_"),
+                blocks.context(f"FactBot answered: {said}"),
+                ActionsBlock(
+                    elements=[
+                        blocks.button(
+                            "Draft a fact",
+                            f"{DRAFT_ACTION_PREFIX}0",
+                            draft_value(value.question, asker),
+                        )
+                    ]
+                ),
+            ]
+        ),
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    respond(
+        replace_original=False,
+        response_type="ephemeral",
+        text="I've asked the curators. I'll message you when they add the answer.",
+    )
+
+
+NO_CURATORS = "No curators' channel is set up here (FACTBOT_CURATOR_CHANNEL), so I can't ask them."
 
 
 def share(
@@ -119,6 +178,9 @@ def vote(
     except StoreUnavailable as exc:
         log.error("%s; a vote was not recorded", exc)
         note = "Sorry, I couldn't record that just now. Please try again later."
+    on_call = None
+    if not helpful and context["settings"].curator_channel:
+        on_call = blocks.ask_curator_block(value.question, user, value.fact_id)
     fact = core.fact(value.fact_id)
     container = body.get("container") or {}
     if container.get("type") == "view":
@@ -132,24 +194,29 @@ def vote(
                 feedback=False,
                 note=note,
             )
+            shown += [on_call] if on_call else []
         publish_home(client, user, core, store, context["settings"], shown=shown)
     elif container.get("is_ephemeral") and fact is not None:
         respond(
             replace_original=True,
             text=blocks.answer_text(fact, core.article(fact)),
-            blocks=blocks.render_answer(
-                fact,
-                core.article(fact),
-                question=value.question,
-                asker=value.asker,
-                share=True,
-                feedback=False,
-                note=note,
-            ),
+            blocks=[
+                *blocks.render_answer(
+                    fact,
+                    core.article(fact),
+                    question=value.question,
+                    asker=value.asker,
+                    share=True,
+                    feedback=False,
+                    note=note,
+                ),
+                *([on_call] if on_call else []),
+            ],
         )
     else:
         # A message others see too: do not change it for everyone, just tell the clicker.
-        respond(replace_original=False, response_type="ephemeral", text=note)
+        extra = {"blocks": [blocks.section(note), on_call]} if on_call else {}
+        respond(replace_original=False, response_type="ephemeral", text=note, **extra)
 
 
 def pick(

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.config import Settings
 from bot.core import Core
 from bot.factsheet import Fact
 from bot.matcher import words
@@ -23,7 +24,12 @@ def register(app: App, command: str = "/ask") -> None:
 
 
 def handle_ask(
-    ack: Ack, command: dict[str, Any], asked: Asked, core: Core, recorder: QuestionLog
+    ack: Ack,
+    command: dict[str, Any],
+    asked: Asked,
+    core: Core,
+    recorder: QuestionLog,
+    settings: Settings,
 ) -> None:
     """Reply to `/ask ...` ephemerally, inside the 3-second acknowledgement itself."""
     text = asked.text
@@ -48,7 +54,12 @@ def handle_ask(
         return
     result = core.answer(text)
     reply = blocks.render_result(
-        result, core.sheet.articles, asker=asked.user, share=True, command=name
+        result,
+        core.sheet.articles,
+        asker=asked.user,
+        share=True,
+        command=name,
+        curators=bool(settings.curator_channel),
     )
     ack(
         response_type="ephemeral",

@@ -4,6 +4,7 @@ it appends a draft to the drafts file (FACTBOT_DRAFTS). The curated sheet is nev
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -25,9 +26,11 @@ from slack_sdk.models.views import View
 from bot.config import Settings
 from bot.core import Core
 from bot.drafts import Draft, add_draft, suggest_id
+from bot.errors import StoreUnavailable
 from bot.slack.blocks import cut, escape, format_date, mrkdwn
 from bot.slack.digest_job import DRAFT_ACTION_PREFIX
 from bot.slack.replies import Replies
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +112,13 @@ def handle_draft_button(
     click is acknowledged first)."""
     ack()
     try:
-        question = str(json.loads(action.get("value") or "{}").get("q", ""))
+        value = json.loads(action.get("value") or "{}")
+        question, asker = str(value.get("q", "")), str(value.get("u", ""))
     except (ValueError, AttributeError):
-        question = ""
-    opening = functools.partial(
-        client.views_open, trigger_id=body["trigger_id"], view=draft_view(question, core)
-    )
+        question, asker = "", ""
+    view = draft_view(question, core)
+    view.private_metadata = json.dumps({"q": question, "u": asker}) if asker else None
+    opening = functools.partial(client.views_open, trigger_id=body["trigger_id"], view=view)
     replies.run("draft form", opening)
 
 
@@ -139,7 +143,12 @@ def read_draft(view: dict[str, Any]) -> Draft:
 
 
 def handle_draft_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], core: Core, settings: Settings
+    ack: Ack,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    core: Core,
+    settings: Settings,
+    store: Store | None = None,
 ) -> None:
     """Check the draft as `factbot check` would; show problems in the form or save it."""
     draft = read_draft(view)
@@ -149,6 +158,14 @@ def handle_draft_submission(
         return
     user = (body.get("user") or {}).get("id", "?")
     log.info("draft fact %s saved to %s by %s", draft.id, settings.drafts_path, user)
+    try:
+        waiting = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        waiting = {}
+    if store is not None and isinstance(waiting, dict) and waiting.get("u"):
+        # Someone asked a curator for this: they are told when the fact is approved.
+        with contextlib.suppress(StoreUnavailable):
+            store.wait_for_fact(draft.id, str(waiting["u"]), str(waiting.get("q", "")))
     ack(
         response_action="update",
         view=View(

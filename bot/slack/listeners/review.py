@@ -75,12 +75,37 @@ def decide(action_id: str, fact_id: str, user: str, deps: dict[str, Any]) -> Non
     else:
         log.info("%s %s draft %s", user, "approved" if approving else "rejected", fact_id)
         core.reload()
+        if approving:
+            tell_waiting(deps["client"], deps["store"], core, fact_id)
         note = (
             f"Approved {fact_id}: it is answered from now on."
             if approving
             else f"Rejected {fact_id}."
         )
     publish_home(deps["client"], user, core, deps["store"], deps["settings"], note=note)
+
+
+def tell_waiting(client: WebClient, store: Store, core: Core, fact_id: str) -> None:
+    """Everyone who asked a curator for this fact gets it in a DM, once."""
+    fact = core.sheet.fact(fact_id)
+    if fact is None or fact.status != "curated":
+        return
+    for user, question in store.take_waiting(fact_id):
+        intro = blocks.section(
+            f"The curators added an answer to your question _{blocks.escape(question)}_:"
+        )
+        client.chat_postMessage(
+            channel=user,
+            text=f"The curators added an answer: {blocks.answer_text(fact, core.article(fact))}",
+            blocks=blocks.to_payload(
+                [
+                    intro,
+                    *blocks.render_answer(fact, core.article(fact), question=question, asker=user),
+                ]
+            ),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
 
 
 def handle_edit_button(
@@ -167,5 +192,6 @@ def handle_edit_submission(
     ack()
     log.info("%s approved draft %s, edited", user, fact_id)
     core.reload()
+    replies.run("tell askers", tell_waiting, client, store, core, fact_id)
     note = f"Approved {fact_id}: it is answered from now on."
     replies.run("home", publish_home, client, user, core, store, settings, None, note)
