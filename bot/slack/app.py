@@ -27,7 +27,16 @@ from bot.core import Core
 from bot.errors import StoreUnavailable
 from bot.metrics import metrics
 from bot.slack import payloads
-from bot.slack.listeners import actions, commands, curation, events, home, review, source
+from bot.slack.listeners import (
+    actions,
+    commands,
+    curation,
+    events,
+    home,
+    review,
+    source,
+    workflow,
+)
 from bot.slack.recorder import DirectLog, QuestionLog
 from bot.slack.replies import Replies
 from bot.store import Store
@@ -153,7 +162,7 @@ def create_app(
                 store.release_event(event_id)  # Slack's retry is answered, not ignored
 
     commands.register(app, settings.command)
-    for module in (events, actions, home, curation, review, source):
+    for module in (events, actions, home, curation, review, source, workflow):
         module.register(app)
     # Last: whatever no listener above takes is acknowledged quietly. Bolt would otherwise log
     # an "unhandled request" with parts of its body (and can fail while doing so).

@@ -159,7 +159,9 @@ def _event_problem(body: dict[str, Any]) -> str | None:
         _str(event.get("channel"), empty=False) and _str(event.get("ts"), empty=False)
     ):
         return f"{event['type']} without channel or ts"
-    if event["type"] == "app_home_opened" and not _str(event.get("user"), empty=False):
+    if event["type"] == "app_home_opened" and not (
+        _str(event.get("user"), empty=False) and _optional_str(event, "tab")
+    ):
         return "app_home_opened without user"
     return None
 

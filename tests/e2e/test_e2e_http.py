@@ -535,3 +535,41 @@ def test_find_source_says_when_no_curated_fact_matches(factbot: Running) -> None
     """A message the sheet knows nothing of gets "No curated fact matches", and nothing else."""
     shown = shown_text(_find_source(factbot, "the coffee machine on floor 3 is broken again"))
     assert "No curated fact matches this message" in shown and "Source:" not in shown
+
+
+# -- Workflow Builder step ------------------------------------------------------------------------
+def test_workflow_step_completes_with_found_answer_source_and_date(factbot: Running) -> None:
+    """function_executed for "Ask FactBot": functions.completeSuccess with the answer, its
+    source and date; a question the sheet does not know completes with found = false."""
+    body = payload("event_function_executed.json")
+    assert factbot.slack.event(body).status == 200
+    (done,) = factbot.mock.wait_for(1)
+    assert done.method == "functions.completeSuccess"
+    outputs = done.body["outputs"]
+    if isinstance(outputs, str):
+        outputs = json.loads(outputs)
+    assert done.body["function_execution_id"] == "Fx0EXEC1"
+    assert outputs["found"] is True and "69 countries" in outputs["answer"]
+    assert outputs["date"] == "2021-03-11" and outputs["source"]
+    body["event_id"], body["event"]["function_execution_id"] = "Ev0FUNC2", "Fx0EXEC2"
+    body["event"]["inputs"] = {"question": "what is the office wifi password?"}
+    factbot.slack.event(body)
+    second = factbot.mock.wait_for(2)[1].body
+    outputs = (
+        second["outputs"] if isinstance(second["outputs"], dict) else json.loads(second["outputs"])
+    )
+    assert outputs == {"found": False, "answer": "", "source": "", "date": ""}
+
+
+def test_messages_tab_offers_the_sheets_example_questions(factbot: Running) -> None:
+    """app_home_opened with tab: messages sets three suggested prompts from the sheet's
+    examples, for the DM channel and with no thread_ts."""
+    body = payload("event_app_home_opened.json")
+    body["event_id"] = "Ev0MSGTAB"
+    body["event"].update(tab="messages", channel="D0DIRECT")
+    assert factbot.slack.event(body).status == 200
+    (call,) = factbot.mock.wait_for(1)
+    assert call.method == "assistant.threads.setSuggestedPrompts"
+    assert call.body["channel_id"] == "D0DIRECT" and "thread_ts" not in call.body
+    examples = [f.questions[0] for f in blocks.pick_examples(factbot.core.sheet.curated, 3)]
+    assert [p["message"] for p in call.body["prompts"]] == examples

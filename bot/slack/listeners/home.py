@@ -30,9 +30,26 @@ def handle_home_opened(
     settings: Settings,
     replies: Replies,
 ) -> None:
-    """Publish the Home tab whenever someone opens it (the Messages tab needs nothing)."""
+    """Publish the Home tab whenever someone opens it; in the Messages tab (Slack's agent
+    view) offer the sheet's example questions as suggested prompts."""
     if event.get("tab", "home") == "home":
         replies.run("home", publish_home, client, event["user"], core, store, settings)
+    elif event.get("tab") == "messages" and event.get("channel"):
+        replies.run("prompts", suggest_prompts, client, event["channel"], core)
+
+
+def suggest_prompts(client: WebClient, channel: str, core: Core) -> None:
+    """assistant.threads.setSuggestedPrompts for the DM, without a thread_ts: in an agent-view
+    app a call with one is silently ignored."""
+    prompts = [
+        {"title": blocks.cut(f.questions[0], 75), "message": f.questions[0]}
+        for f in blocks.pick_examples(core.sheet.curated, 3)
+        if f.questions
+    ]
+    client.api_call(
+        "assistant.threads.setSuggestedPrompts",
+        json={"channel_id": channel, "title": "Try asking", "prompts": prompts},
+    )
 
 
 def handle_example(
