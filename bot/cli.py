@@ -87,12 +87,12 @@ def _result_text(core: Core, result: Result) -> str:
 ASK_HELP = """\
 Ask FactBot a question in your own words, as you would ask a colleague:
 
-    factbot ask "how many exhibitors came to the expo?"
-    factbot ask "when did the white paper come out, and who published it?"
+    factbot ask "how many people came to the launch?"
+    factbot ask "when was the new policy announced, and who announced it?"
 
 It answers from the curated fact sheet and names the source article and its date; when it
 does not know, it says so and suggests the closest topics instead of guessing. Questions
-about the articles themselves work too ("which outlet ran the Beijing story?"). One question
+about the articles themselves work too ("which outlet ran that story?"). One question
 per line on standard input also works; --json prints one JSON object per answer; --facts
 names your own sheet folder (see `factbot init`)."""
 
