@@ -124,7 +124,13 @@ def test_serve_http_end_to_end_as_a_process(
         assert [c.method for c in mock_slack.wait_for(1)] == ["chat.postMessage"]
         assert slack.command("x", secret="forged").status == 401
         # Whichever worker answers the scrape, /metrics adds up every worker's figures.
-        scraped = http("GET", f"{url}/metrics").body
+        # The reply's pool slot is given back just after the post: let it settle.
+        deadline = time.monotonic() + 5
+        while (
+            "factbot_reply_queue_depth 0.0" not in (scraped := http("GET", f"{url}/metrics").body)
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
         assert 'factbot_requests_total{surface="command"} 4.0' in scraped, scraped
         assert 'factbot_requests_total{surface="app_mention"} 1.0' in scraped
         assert 'factbot_answers_total{outcome="answer"} 5.0' in scraped
