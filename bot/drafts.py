@@ -62,7 +62,7 @@ def suggest_id(question: str, taken: set[str] = frozenset()) -> str:  # type: ig
     return slug
 
 
-def _field_of(problem: Problem) -> str:
+def field_of(problem: Problem) -> str:
     message = problem.message
     for name in FIELDS:
         if f"'{name}'" in message or message.startswith(name) or f" {name} " in f" {message} ":
@@ -106,7 +106,7 @@ def _check(text: str, path: Path, articles: dict[str, Article]) -> list[Problem]
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """One writer at a time, across threads and processes (an flock beside the file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as lock:
@@ -129,7 +129,7 @@ def add_draft(draft: Draft, path: Path, sheet: FactSheet) -> dict[str, str]:
         errors["questions"] = "give at least one question"
     if errors:
         return errors
-    with _locked(path):
+    with locked(path):
         existing = path.read_text(encoding="utf-8") if path.exists() else None
         before = (
             {(p.fact_id, p.message) for p in _check(existing, path, sheet.articles)}
@@ -139,7 +139,7 @@ def add_draft(draft: Draft, path: Path, sheet: FactSheet) -> dict[str, str]:
         text = _with_draft(existing, draft)
         for problem in _check(text, path, sheet.articles):
             if (problem.fact_id, problem.message) not in before:
-                errors.setdefault(_field_of(problem), problem.message)
+                errors.setdefault(field_of(problem), problem.message)
         if errors:
             return errors
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from bot.articles import Article
-from bot.drafts import _field_of, _locked
+from bot.drafts import field_of, locked
 from bot.factsheet import Fact, FactSheet, read_sheet, sheet_files
 
 EDITABLE = ("questions", "answer", "quote")
@@ -65,7 +65,7 @@ def _rewrite(
     sheet_path: Path, articles: dict[str, Article], fact_id: str, change: Any
 ) -> dict[str, str]:
     for file in sheet_files(sheet_path):
-        with _locked(file):
+        with locked(file):
             text = file.read_text(encoding="utf-8")
             data = yaml.safe_load(text) or {}
             facts = data.get("facts") if isinstance(data, dict) else None
@@ -109,6 +109,6 @@ def _problems_with(
     for problem in problems:
         if problem.fact_id in (fact_id, "") or fact_id in problem.message:
             errors.setdefault(
-                _field_of(problem), problem.message.replace(str(copy), str(sheet_path))
+                field_of(problem), problem.message.replace(str(copy), str(sheet_path))
             )
     return errors
