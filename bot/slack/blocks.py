@@ -23,8 +23,11 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ContextActionsBlock,
     ContextBlock,
     DividerBlock,
+    FeedbackButtonObject,
+    FeedbackButtonsElement,
     HeaderBlock,
     MarkdownTextObject,
     PlainTextObject,
@@ -185,8 +188,11 @@ def render_answer(
     share: bool = False,
     feedback: bool = True,
     note: str | None = None,
+    slack_feedback: bool = False,
 ) -> list[Block]:
-    """One fact as an answer: what was asked, the answer, its source and date, buttons."""
+    """One fact as an answer: what was asked, the answer, its source and date, buttons.
+    With `slack_feedback` (DM answers, in Slack's agent view) the vote is Slack's own
+    feedback buttons instead of ours."""
     blocks: list[Block] = []
     if question.strip():
         blocks.append(context(asked_line(question, shared_by)))
@@ -194,10 +200,32 @@ def render_answer(
     blocks.append(context(source_line(article)))
     if note:
         blocks.append(context(note))
+    value = ButtonValue(fact.id, asker, question)
+    if feedback and slack_feedback:
+        blocks.append(slack_feedback_block(value))
+        feedback = False
     if feedback or share:
-        value = ButtonValue(fact.id, asker, question)
         blocks.append(answer_buttons(value, share=share, feedback=feedback))
     return capped(blocks)
+
+
+SLACK_FEEDBACK = "answer_feedback"
+# Slack's feedback buttons carry one value each: the vote, then our button value.
+UP, DOWN = "up:", "down:"
+
+
+def slack_feedback_block(value: ButtonValue) -> ContextActionsBlock:
+    encoded = value.encode()
+    return ContextActionsBlock(
+        block_id="answer_feedback",
+        elements=[
+            FeedbackButtonsElement(
+                action_id=SLACK_FEEDBACK,
+                positive_button=FeedbackButtonObject(text="Helpful", value=UP + encoded),
+                negative_button=FeedbackButtonObject(text="Not helpful", value=DOWN + encoded),
+            )
+        ],
+    )
 
 
 def answer_text(fact: Fact, article: Article) -> str:
@@ -286,6 +314,7 @@ def render_result(
     command: str = "/ask",
     public: bool = False,
     curators: bool = False,
+    slack_feedback: bool = False,
 ) -> list[Block]:
     """Any outcome of the matcher as reply blocks; `public` replies name who asked; with
     `curators` (a curators' channel is set) a decline offers "Ask a curator"."""
@@ -299,6 +328,7 @@ def render_result(
             shared_by=asker if public else None,
             share=share,
             note=note,
+            slack_feedback=slack_feedback,
         )
     if isinstance(result, Ambiguous):
         blocks = render_choices(result, articles, asker=asker)
@@ -585,6 +615,9 @@ def to_payload(blocks: Iterable[Block]) -> list[dict[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, FeedbackButtonsElement | FeedbackButtonObject):
+        # their `attributes` leave out the buttons' values: slack_sdk's own dict has them
+        return value.to_dict()
     if isinstance(value, JsonObject):
         out = {}
         for key in sorted(value.attributes):

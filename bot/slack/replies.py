@@ -154,6 +154,7 @@ class Replies:
                 command=self.settings.command,
                 public=asked.surface == "mention",
                 curators=bool(self.settings.curator_channel),
+                slack_feedback=asked.surface == "dm",
             )
         try:
             self.client.chat_postMessage(

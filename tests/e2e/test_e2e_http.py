@@ -313,6 +313,37 @@ def test_direct_message_is_answered_in_the_dm(factbot: Running) -> None:
     assert "New Era, Shared Future" in post.body["text"]
 
 
+def test_a_dm_answer_carries_slacks_feedback_buttons_and_a_click_is_a_vote(
+    factbot: Running,
+) -> None:
+    """DM answers use Slack's own feedback buttons (agent view); a Not helpful click on one
+    records the vote like ours and tells only the clicker."""
+    body = payload("event_message_im.json")
+    body["event"]["text"] = "what is the theme of the expo?"
+    factbot.slack.event(body)
+    (post,) = factbot.mock.wait_for(1)
+    (feedback,) = [b for b in post.body["blocks"] if b["type"] == "context_actions"]
+    element = feedback["elements"][0]
+    assert element["type"] == "feedback_buttons"
+    assert not [b for b in post.body["blocks"] if b.get("block_id") == "answer_actions"]
+    click = payload("block_actions_ephemeral_message.json")
+    click["response_url"] = factbot.mock.response_url("fb")
+    click["container"]["is_ephemeral"] = False
+    click["actions"][0] = {
+        "type": "feedback_buttons",
+        "action_id": element["action_id"],
+        "block_id": feedback["block_id"],
+        "value": element["negative_button"]["value"],
+        "action_ts": "1700001020.000100",
+    }
+    factbot.mock.reset()
+    assert factbot.slack.action(click).status == 200
+    (hook,) = factbot.mock.wait_for(1)
+    assert hook.body["response_type"] == "ephemeral" and "didn't help" in hook.body["text"]
+    fact_id = json.loads(element["negative_button"]["value"].removeprefix("down:"))["f"]
+    assert factbot.store.feedback_by_fact() == [(fact_id, 0, 1)]
+
+
 def test_unknown_dm_gets_the_decline(factbot: Running) -> None:
     """Slack's example DM ("hello, what can you answer?") is declined honestly, with topics."""
     factbot.slack.event(payload("event_message_im.json"))

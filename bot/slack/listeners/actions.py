@@ -38,6 +38,7 @@ def register(app: App) -> None:
     app.action(blocks.NOT_HELPFUL)(handle_feedback)
     app.action(re.compile(rf"^{blocks.PICK_PREFIX}\d+$"))(handle_pick)
     app.action(blocks.ASK_CURATOR)(handle_ask_curator)
+    app.action(blocks.SLACK_FEEDBACK)(handle_slack_feedback)
 
 
 # Each click is acknowledged at once; what follows calls Slack, so it runs in the reply pool.
@@ -54,6 +55,24 @@ def handle_feedback(ack: Ack, args: Args, replies: Replies) -> None:
 def handle_pick(ack: Ack, args: Args, replies: Replies) -> None:
     ack()
     replies.run("pick", pick, args.body, args.action, args.respond, args.client, args.context)
+
+
+def handle_slack_feedback(ack: Ack, args: Args, replies: Replies) -> None:
+    """Slack's own feedback buttons (DM answers): the same vote as ours."""
+    ack()
+    vote_kind, _, encoded = str(args.action.get("value") or "").partition(":")
+    try:
+        blocks.ButtonValue.decode(encoded)
+    except (ValueError, KeyError, TypeError):
+        vote_kind = ""
+    if vote_kind not in ("up", "down"):
+        log.warning("feedback buttons sent a value that is not ours; ignored")
+        return
+    action = {
+        "action_id": blocks.HELPFUL if vote_kind == "up" else blocks.NOT_HELPFUL,
+        "value": encoded,
+    }
+    replies.run("vote", vote, args.body, action, args.respond, args.client, args.context)
 
 
 def handle_ask_curator(ack: Ack, args: Args, replies: Replies) -> None:
