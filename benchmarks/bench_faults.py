@@ -193,6 +193,32 @@ def refuse_100mb(url: str, log: Path) -> None:
     )
 
 
+def start_serve(db: str, mock: MockSlack, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`factbot serve --http --port 0` (lexical) on `db` against the mock; its URL once up."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTBOT_"))},
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": mock.api_url,
+        "FACTBOT_DB": db,
+        "FACTBOT_SEMANTIC": "off",
+    }
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--http", "--port", "0"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 120
+    while not (m := re.search(r"on (http://[\d.]+:\d+)/slack/events", log.read_text())):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise SystemExit(f"factbot serve did not start:\n{log.read_text()}")
+        time.sleep(0.1)
+    return proc, m.group(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=200, help="events in the outage scenario")
@@ -204,29 +230,8 @@ def main() -> None:
     mock = MockSlack().start()
     work = Path(tempfile.mkdtemp(prefix="factbot-faults-"))
     log = work / "serve.log"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTBOT_"))},
-        "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": mock.api_url,
-        "FACTBOT_DB": str(work / "factbot.db"),
-        "FACTBOT_SEMANTIC": "off",
-    }
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--http", "--port", "0"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    proc, url = start_serve(str(work / "factbot.db"), mock, log)
     try:
-        deadline = time.monotonic() + 120
-        while not (m := re.search(r"on (http://[\d.]+:\d+)/slack/events", log.read_text())):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit(f"factbot serve did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        url = m.group(1)
         print(f"factbot serve at {url}; mock Slack at {mock.api_url}; {os.cpu_count()} CPUs")
 
         mock.reset()

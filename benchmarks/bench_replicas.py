@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,41 +24,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_faults import SECRET, TOKEN, Slack, count_replies, mention, wait_for_replies  # noqa: E402
+from bench_faults import Slack, count_replies, mention, start_serve, wait_for_replies  # noqa: E402
 from factbot_slack_mock import MockSlack  # noqa: E402
 from postgres import Cluster  # noqa: E402
-
-
-def start_replica(url: str, mock: MockSlack, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FACTBOT_"))},
-        "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": mock.api_url,
-        "FACTBOT_DB": url,
-        "FACTBOT_SEMANTIC": "off",
-    }
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--http", "--port", "0"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 120
-    while not (m := re.search(r"on (http://[\d.]+:\d+)/slack/events", log.read_text())):
-        if time.monotonic() > deadline or proc.poll() is not None:
-            raise SystemExit(f"factbot serve did not start:\n{log.read_text()}")
-        time.sleep(0.1)
-    return proc, m.group(1)
 
 
 def run(replicas: int, events: int, connections: int, cluster: Cluster) -> None:
     mock = MockSlack().start()
     work = Path(tempfile.mkdtemp(prefix="factbot-replicas-"))
     url = cluster.database()
-    started = [start_replica(url, mock, work / f"replica{i}.log") for i in range(replicas)]
+    started = [start_serve(url, mock, work / f"replica{i}.log") for i in range(replicas)]
     try:
         slacks = [Slack(u) for _, u in started]
         jobs = [(i, s) for i in range(events) for s in slacks]
