@@ -142,7 +142,13 @@ def add_draft(draft: Draft, path: Path, sheet: FactSheet) -> dict[str, str]:
                 errors.setdefault(field_of(problem), problem.message)
         if errors:
             return errors
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        replace_atomically(path, text)
     return {}
+
+
+def replace_atomically(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a reader (a server reloading the sheet) never sees
+    half of it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

@@ -9,7 +9,6 @@ kept; the rest is written out again by PyYAML.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 import yaml
 
 from bot.articles import Article
-from bot.drafts import field_of, locked
+from bot.drafts import field_of, locked, replace_atomically
 from bot.factsheet import Fact, FactSheet, read_sheet, sheet_files
 
 EDITABLE = ("questions", "answer", "quote")
@@ -84,9 +83,7 @@ def _rewrite(
             errors = _problems_with(sheet_path, file, new, articles, fact_id)
             if errors:
                 return errors
-            tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-            tmp.write_text(new, encoding="utf-8")
-            os.replace(tmp, file)
+            replace_atomically(file, new)
             return {}
     return {"id": f"'{fact_id}' is no longer in the sheet"}
 
