@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from bot.core import Core
-from bot.matcher import Answer
+from bot.matcher import Ambiguous, Answer, Turn
 from bot.slack.payloads import from_slack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def sources(core: Core, path: Path) -> None:
     total = {"restated": 0, "unsupported": 0}
     misses = []
     for m in messages:
-        fact = shown_fact(core.answer(from_slack(m["text"])))
+        fact = shown_fact(core.find_source(from_slack(m["text"])))
         total[m["kind"]] += 1
         ok = fact in m["facts"] if m["kind"] == "restated" else fact is None
         right[m["kind"]] += ok
@@ -62,7 +62,9 @@ def followups(core: Core, path: Path) -> None:
     misses = []
     for c in conversations:
         first, taken = core.answer_in_thread(None, c["first"])
-        previous = taken if isinstance(first, Answer) else None
+        # As the bot remembers a thread: an answer, or a "did you mean" (no fact given).
+        given = first.fact.id if isinstance(first, Answer) else None
+        previous = Turn(taken, given) if isinstance(first, Answer | Ambiguous) else None
         second, _ = core.answer_in_thread(previous, c["second"])
         kind = c["kind"]
         fact = second.fact.id if isinstance(second, Answer) else None

@@ -12,7 +12,7 @@ from bot import buildcache
 from bot.articles import Article, load_articles
 from bot.errors import Problem, SheetError
 from bot.factsheet import Fact, FactSheet, read_sheet, sheet_files
-from bot.matcher import Matcher, Result
+from bot.matcher import Matcher, Result, Turn
 from bot.matching.followup import follow_up
 from bot.metrics import metrics
 from bot.project import locate
@@ -86,9 +86,13 @@ class Core:
         metrics().answers.labels(result.outcome).inc()
         return result
 
-    def answer_in_thread(self, previous: str | None, question: str) -> tuple[Result, str]:
-        """A question in a thread, read in the light of the previous one (bot/matching/
-        followup.py); also the question it was taken as, for the next follow-up."""
+    def find_source(self, message: str) -> Result:
+        """The curated fact a posted message restates, if one says what it says."""
+        return self._loaded.matcher.match_claim(message)
+
+    def answer_in_thread(self, previous: Turn | None, question: str) -> tuple[Result, str]:
+        """A question in a thread, read in the light of the bot's last reply there (bot/
+        matching/followup.py); also the question it was taken as, for the next follow-up."""
         result, taken_as = follow_up(self._loaded.matcher, previous, question)
         metrics().answers.labels(result.outcome).inc()
         return result, taken_as

@@ -12,6 +12,7 @@ from bot.matching.decide import (
     truncation_note,
 )
 from bot.matching.duplicates import near_duplicate_questions
+from bot.matching.followup import Turn
 from bot.matching.matcher import Matcher
 from bot.matching.score import fitted
 from bot.matching.text import (
@@ -36,6 +37,7 @@ __all__ = [
     "NoMatch",
     "Result",
     "Thresholds",
+    "Turn",
     "constraint_text",
     "decide",
     "truncation_note",

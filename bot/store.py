@@ -503,13 +503,14 @@ class Store:
                 (channel, thread_ts, self._now(), clean_question(question), fact_id),
             )
 
-    def thread_question(self, channel: str, thread_ts: str) -> str | None:
-        """The question last answered in this thread within THREAD_TTL, if any."""
+    def thread_turn(self, channel: str, thread_ts: str) -> tuple[str, str | None] | None:
+        """The question last answered in this thread within THREAD_TTL (as the bot took it) and
+        the fact it gave (None for a "did you mean"), if any."""
         rows = self._query(
-            "SELECT question FROM threads WHERE channel = ? AND thread_ts = ? AND at >= ?",
+            "SELECT question, fact_id FROM threads WHERE channel = ? AND thread_ts = ? AND at >= ?",
             (channel, thread_ts, self._now() - THREAD_TTL.total_seconds()),
         )
-        return rows[0][0] if rows else None
+        return (rows[0][0], rows[0][1]) if rows else None
 
     def questions_between(self, start: dt.datetime, end: dt.datetime) -> list[AskedQuestion]:
         """Every question recorded in [start, end), oldest first."""

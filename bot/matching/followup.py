@@ -1,75 +1,143 @@
-"""A question in a thread, read in the light of the one before it.
+"""A question in a thread, read in the light of the turn before it.
 
-"and in 2021?", "who announced it?", "how many visitors?" name no topic of their own: they are
-matched as the previous question with what the follow-up changes (its year, edition, month or
-number replacing the previous one's) and what it adds. A follow-up that names a topic of its
-own, or words the sheet has never seen ("what's the wifi password?"), is matched alone: the
-previous topic must not turn an unrelated question into a confident wrong answer.
+"and in 2021?", "who announced it?", "how many visitors?" name no topic of their own. Such a
+follow-up is read like the asking clause of a long message whose context is the previous
+question (Parser.follow_up): the follow-up's own words say what is asked, the previous
+question's words say what about, and what the follow-up pins (a year, an edition, a month)
+replaces the previous time frame. When no other fact answers and the fact already given covers
+every word the follow-up adds ("what's his title?", "name a couple?"), that fact is the answer.
+A follow-up that names a topic of its own, or words the sheet has never seen ("what's the wifi
+password?"), is matched alone: the previous topic must not turn an unrelated question into a
+confident wrong answer.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from bot.matching.decide import Answer, Result
+from bot.factsheet import Fact
+from bot.matching.decide import Answer, Candidate, Result
 from bot.matching.language import english
+from bot.matching.profile import Profile
 from bot.matching.query import Query
+from bot.matching.score import passes
+from bot.matching.sources import asked_field, source_id
 from bot.matching.text import words
+from bot.matching.world import World
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER = re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b")  # a number, not a year
 
 
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The bot's last reply in a thread: the question as it took it, and the fact it gave
+    (None when it offered a choice)."""
+
+    question: str
+    fact_id: str | None = None
+
+
 class _Matcher(Protocol):
+    world: World
+    source_facts: dict[str, Fact]
+
     def parse(self, question: str) -> Query: ...
+    def parse_follow_up(self, followup: str, previous: str) -> Query: ...
     def match(self, question: str) -> Result: ...
+    def rank_follow_up(self, query: Query) -> list[Candidate]: ...
+    def decide(self, query: Query, ranked: list[Candidate]) -> Result: ...
+    def profile(self, fact_id: str) -> Profile | None: ...
     def knows_word(self, word: str) -> bool: ...
+    def fold(self, word: str) -> str: ...
+
+
+def _own_words(query: Query) -> list[str]:
+    en = english()
+    generic = en.followup_words | en.stopwords | en.chatter
+    return [w for w in words(query.text) if w not in generic and not w.isdigit()]
 
 
 def names_own_topic(query: Query, matcher: _Matcher) -> bool:
-    """Whether a follow-up stands on its own: it names a topic of the sheet's world, or uses a
-    word the sheet has never seen (it is about something else)."""
+    """Whether a follow-up stands on its own: it names a topic of the sheet's world, uses a
+    word the sheet has never seen (it is about something else), or says enough of its own
+    without pointing back ("it", "he", "there")."""
     if query.topics:
         return True
-    generic = english().followup_words | english().stopwords | english().chatter
-    content = [w for w in words(query.text) if w not in generic and not w.isdigit()]
+    content = _own_words(query)
     if any(not matcher.knows_word(w) for w in content):
         return True
-    return len(content) >= 3  # several words of its own: a question in its own right
+    points_back = not english().referring_words.isdisjoint(query.typed)
+    return len(content) >= 3 and not points_back
 
 
 def in_context(previous: str, followup: str, query: Query) -> str:
-    """The previous question with what the follow-up pins (a year, an edition, a month, a
-    number) put in place of its own, followed by the follow-up."""
+    """The two turns as one question, for the record and for the next follow-up: the
+    previous question with what the follow-up pins put in place of its own time frame (an
+    edition, a year or a month each replaces all three), then the follow-up."""
     base = previous
     pins = query.constraints
-    if pins.years:
-        base = _YEAR.sub(" ", base)
+    if pins.years or pins.ordinals or pins.months:
+        en = english()
+        dated = set(en.ordinals) | set(en.calendar)
+        base = " ".join(
+            w for w in _YEAR.sub(" ", base).split() if w.lower().strip("?,.!") not in dated
+        )
     if pins.numbers:
         base = _NUMBER.sub(" ", base)
-    if pins.ordinals:
-        ordinals = set(english().ordinals)
-        base = " ".join(w for w in base.split() if w.lower().strip("?,.!") not in ordinals)
-    if pins.months:
-        months = english().calendar
-        base = " ".join(w for w in base.split() if w.lower().strip("?,.!") not in months)
-    return f"{' '.join(base.split()).rstrip('?')} {followup}"
+    return f"{' '.join(base.split()).rstrip('? ')} {followup}"
 
 
-def follow_up(matcher: _Matcher, previous: str | None, followup: str) -> tuple[Result, str]:
+def _about_the_last_answer(query: Query) -> bool:
+    """ "Which outlet ran that?", "source?": a question about a source that names none."""
+    en = english()
+    said = set(_own_words(query)) - en.source_words - en.source_parts
+    return not said or not en.referring_words.isdisjoint(query.typed)
+
+
+def _source_of(matcher: _Matcher, fact_id: str, field: str) -> Fact | None:
+    """ "Which outlet ran that?": the source of the article the last answer came from."""
+    given = matcher.profile(fact_id)
+    fact = given.fact if given else matcher.source_facts.get(fact_id)
+    return matcher.source_facts.get(source_id(fact.article, field)) if fact else None
+
+
+def _given_again(matcher: _Matcher, query: Query, asked: Query, fact_id: str) -> bool:
+    """Whether the fact already given answers the follow-up too: it passes every gate of the
+    follow-up in context and has every word the follow-up adds."""
+    given = matcher.profile(fact_id)
+    if given is None or not passes(given, query, matcher.world):
+        return False
+    return all(matcher.fold(w) in given.vocab for w in _own_words(asked))
+
+
+def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[Result, str]:
     """The result for a follow-up, and the question it was taken as (the next follow-up in the
     thread is read against that)."""
     alone = matcher.match(followup)
-    if not previous:
+    if previous is None:
         return alone, followup
-    query = matcher.parse(followup)
-    if names_own_topic(query, matcher):
+    asked = matcher.parse(followup)
+    taken_as = in_context(previous.question, followup, asked)
+    field = asked_field(followup)
+    if field and previous.fact_id and _about_the_last_answer(asked):
+        source = _source_of(matcher, previous.fact_id, field)
+        if source is not None:
+            return Answer(taken_as, source, 1.0), taken_as
+    if names_own_topic(asked, matcher):
         return alone, followup
-    merged_text = in_context(previous, followup, query)
-    merged = matcher.match(merged_text)
-    if isinstance(merged, Answer):
-        return merged, merged_text
-    if isinstance(alone, Answer):
-        return alone, followup
-    return merged, merged_text
+    query = matcher.parse_follow_up(followup, previous.question)
+    ranked = matcher.rank_follow_up(query)
+    given = previous.fact_id
+    if given and not english().other_words.isdisjoint(asked.typed):
+        # "What else is there?": anything but the answer already given.
+        ranked = [c for c in ranked if c.fact.id != given]
+        given = None
+    result = matcher.decide(query, ranked)
+    if not isinstance(result, Answer) and given and _given_again(matcher, query, asked, given):
+        profile = matcher.profile(given)
+        assert profile is not None  # _given_again found it
+        result = Answer(taken_as, profile.fact, result.score)
+    return replace(result, question=taken_as), taken_as

@@ -18,6 +18,7 @@ class English:
     stopwords: frozenset[str]
     question_words: frozenset[str]
     numbers: dict[str, str]
+    scales: dict[str, float]
     ordinals: dict[str, int]
     relative_editions: dict[str, str]
     months: dict[str, str]
@@ -52,6 +53,7 @@ def english() -> English:
         stopwords=frozenset(raw.pop("stopwords")),
         question_words=frozenset(raw.pop("question_words")),
         numbers=numbers,
+        scales={str(k): float(v) for k, v in raw.pop("scales").items()},
         ordinals=ordinals,
         months={w: f"@{group[0][:3]}" for group in raw.pop("months") for w in group},
         relative_editions={k: f"#{v}" for k, v in raw.pop("relative_editions").items()},

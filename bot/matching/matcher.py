@@ -15,9 +15,10 @@ from dataclasses import replace
 
 from bot.bulk import no_gc_pauses
 from bot.factsheet import FactSheet
+from bot.matching.claims import supports
 from bot.matching.decide import Candidate, Result, Thresholds, decide
 from bot.matching.language import english
-from bot.matching.profile import profile_fact
+from bot.matching.profile import Profile, profile_fact
 from bot.matching.query import Parser, Query
 from bot.matching.retrieve import Index
 from bot.matching.score import Weights, blend, features, fitted, passes, query_weights
@@ -49,6 +50,7 @@ class Matcher:
         texts = {aid: a.text for aid, a in sheet.articles.items()}
         self.world = build_world(sheet.glossary, texts, self.glossary, getattr(sheet, "names", ()))
         self.profiles = [profile_fact(f, self.glossary, self.world) for f in sheet.curated]
+        self._profiles_by_id = {p.fact.id: p for p in self.profiles}
         article_words = {w for t in texts.values() for w in words(t)}
         self.index = Index(self.profiles, self.folding, article_words)
         self.parser = Parser(self.index, self.glossary, self.world)
@@ -76,6 +78,17 @@ class Matcher:
     def parse(self, question: str) -> Query:
         return self.parser.parse(question)
 
+    def parse_follow_up(self, followup: str, previous: str) -> Query:
+        return self.parser.follow_up(followup, previous)
+
+    def profile(self, fact_id: str) -> Profile | None:
+        """A curated fact's profile by its id."""
+        return self._profiles_by_id.get(fact_id)
+
+    def fold(self, word: str) -> str:
+        """A word as the matcher compares it (folded, typos of the sheet's words mended)."""
+        return self.folding.token(self.index.correct(word))
+
     def knows_word(self, word: str) -> bool:
         """Whether the sheet or its articles use this word (or one a typo away from it)."""
         return word in self.index.known or self.index.correct(word) != word
@@ -84,6 +97,19 @@ class Matcher:
         """Decide Answer, Ambiguous or NoMatch for one question."""
         query = self.parse(question)
         return self.decide(query, self.rank_query(query), thresholds)
+
+    def match_claim(self, message: str) -> Result:
+        """The fact a posted message restates, if one says what it says (bot/matching/
+        claims.py): matched like a question, then only facts that support the claim."""
+        query = self.parse(message)
+        by_id = self._profiles_by_id
+        ranked = [
+            c
+            for c in self.rank_query(query)
+            # A question about a source ("when was it published") is a field, not a claim.
+            if c.fact.id not in by_id or supports(by_id[c.fact.id], query)
+        ]
+        return self.decide(query, ranked)
 
     def decide(
         self, query: Query, ranked: list[Candidate], thresholds: Thresholds | None = None
@@ -104,10 +130,19 @@ class Matcher:
             field = asked_field(part.text)
             if field:
                 return self._rank_sources(part, field)
+        return self._ranked(query, parts, weights or self.weights)
+
+    def rank_follow_up(self, query: Query) -> list[Candidate]:
+        """Candidates for a follow-up read in its thread (Parser.follow_up): its own words are
+        what is asked, the previous question is context, and no question about a source is
+        looked for in the previous turn's words."""
+        return self._ranked(query, (query,), self.weights)
+
+    def _ranked(self, query: Query, parts: tuple[Query, ...], weights: Weights) -> list[Candidate]:
         best: dict[int, float] = {}
         similar = self.similarities(query)
         for part in parts:
-            for index, score in self._scored(part, weights or self.weights, similar):
+            for index, score in self._scored(part, weights, similar):
                 if score > best.get(index, -1.0):
                     best[index] = score
         ranked = [Candidate(self.profiles[i].fact, s) for i, s in best.items()]

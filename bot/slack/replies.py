@@ -29,7 +29,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import StoreUnavailable
-from bot.matcher import Answer
+from bot.matcher import Ambiguous, Answer, Turn
 from bot.metrics import metrics
 from bot.slack import blocks
 from bot.slack.payloads import Asked
@@ -135,12 +135,10 @@ class Replies:
             )
         else:
             if asked.surface in ("mention", "thread") and asked.in_thread and asked.thread_ts:
-                previous = self._store_call(
-                    self.store.thread_question, asked.channel, asked.thread_ts
-                )
-                if asked.surface == "thread" and previous is None:
+                turn = self._store_call(self.store.thread_turn, asked.channel, asked.thread_ts)
+                if asked.surface == "thread" and turn is None:
                     return self._done_silently(event_id)  # not a thread the bot answered in
-                result, taken_as = core.answer_in_thread(previous, question)
+                result, taken_as = core.answer_in_thread(Turn(*turn) if turn else None, question)
             else:
                 result = core.answer(question)
             if asked.surface == "thread" and not isinstance(result, Answer):
@@ -170,9 +168,11 @@ class Replies:
             return
         if event_id is not None:
             self._store_call(self.store.finish_event, event_id)
-        if isinstance(result, Answer) and asked.thread_ts and asked.surface != "dm":
+        if isinstance(result, Answer | Ambiguous) and asked.thread_ts and asked.surface != "dm":
+            # A "did you mean" is remembered too: the next message may narrow it down.
+            given = result.fact.id if isinstance(result, Answer) else None
             self._store_call(
-                self.store.remember_thread, asked.channel, asked.thread_ts, taken_as, result.fact.id
+                self.store.remember_thread, asked.channel, asked.thread_ts, taken_as, given
             )
         if result is not None:
             self.recorder.record_question(

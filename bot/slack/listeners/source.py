@@ -1,5 +1,6 @@
 """ "Find the source": a message shortcut on any message. The message's text is matched to the
-sheet like a question (a long one is read clause by clause); the person who used the shortcut
+sheet like a question (a long one is read clause by clause), and only a fact that says what it
+says (its amounts, names and months) is shown (Core.find_source); the person who used the shortcut
 is shown, privately, the closest curated fact with its quote, source and date, or that no
 curated fact matches. Nothing of the message is recorded.
 """
@@ -34,7 +35,7 @@ def handle_find_source(
     """Acknowledge, then reply privately from the reply pool."""
     ack()
     text = payloads.from_slack(body["message"].get("text") or "")
-    shown = blocks.to_payload(blocks.render_source(core.answer(text), core.sheet.articles))
+    shown = blocks.to_payload(blocks.render_source(core.find_source(text), core.sheet.articles))
     summary = "The closest curated fact, with its source"
     if body.get("response_url"):
         replies.run(

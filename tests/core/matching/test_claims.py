@@ -1,0 +1,59 @@
+"""Claims: a posted message is shown a fact only when the fact says what it says."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching.claims import amounts
+from bot.matching.decide import Answer
+from bot.matching.matcher import Matcher
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("almost 410k visitors", [410_000.0]),
+        ("1.5 trillion yuan", [1.5e12]),
+        ("a 2,500 m hall", [2500.0]),  # metres, not millions: a short word after a space
+        ("3bn in deals", [3e9]),
+        ("three offices", [3.0]),
+        ("opened in 2019", []),  # a year
+        ("the 4th office, our #1 priority", []),  # editions and ranks
+    ],
+)
+def test_amounts_are_read_as_people_write_them(text: str, expected: list[float]) -> None:
+    """Scales ("k", "trillion"), counts in words; years and editions are not amounts."""
+    assert amounts(text) == expected
+
+
+def shown(office: Matcher, message: str) -> str | None:
+    result = office.match_claim(message)
+    return result.fact.id if isinstance(result, Answer) else None
+
+
+def test_a_restated_amount_finds_its_fact_even_rounded(office: Matcher) -> None:
+    """ "About 5k euros" is the 5,000 euros the charity fact states."""
+    assert shown(office, "Lisbon staff raised about 5k euros for charity in 2024") == (
+        "charity-2024"
+    )
+
+
+def test_a_different_amount_is_not_supported(office: Matcher) -> None:
+    """ "8,000 euros" is not what the fact says, so no fact is shown for it."""
+    assert shown(office, "Lisbon staff raised 8,000 euros for charity in 2024") is None
+    assert shown(office, "the Denver office has 400 people") is None
+    assert shown(office, "the Denver office has 40 people") == "denver-headcount"
+
+
+def test_a_month_the_fact_does_not_give_is_not_supported(office: Matcher) -> None:
+    """The charity money was raised in March: a claim of June is not that fact."""
+    assert shown(office, "Lisbon staff raised 5,000 euros for charity in June 2024") is None
+    assert shown(office, "Lisbon staff raised 5,000 euros for charity in March 2024") == (
+        "charity-2024"
+    )
+
+
+def test_a_name_the_fact_does_not_give_is_not_supported(office: Matcher) -> None:
+    """Ana Costa manages the Lisbon office; a claim that she runs Denver's has no fact."""
+    assert shown(office, "Ana Costa manages the Lisbon office") == "lisbon-manager"
+    assert shown(office, "Ana Costa manages the Denver office") is None
