@@ -50,7 +50,6 @@ class _Matcher(Protocol):
     def rank_follow_up(self, query: Query) -> list[Candidate]: ...
     def decide(self, query: Query, ranked: list[Candidate]) -> Result: ...
     def profile(self, fact_id: str) -> Profile | None: ...
-    def knows_word(self, word: str) -> bool: ...
     def fold(self, word: str) -> str: ...
 
 
@@ -61,14 +60,12 @@ def _own_words(query: Query) -> list[str]:
 
 
 def names_own_topic(query: Query, matcher: _Matcher) -> bool:
-    """Whether a follow-up stands on its own: it names a topic of the sheet's world, uses a
-    word the sheet has never seen (it is about something else), or says enough of its own
-    without pointing back ("it", "he", "there")."""
-    if query.topics:
+    """Whether a follow-up stands on its own: it names a topic of the sheet's world, names
+    something the sheet's world has never seen ("the wifi password"), or says enough of its
+    own without pointing back ("it", "he", "there")."""
+    if query.topics or query.unknown:
         return True
     content = _own_words(query)
-    if any(not matcher.knows_word(w) for w in content):
-        return True
     points_back = not english().referring_words.isdisjoint(query.typed)
     return len(content) >= 3 and not points_back
 
