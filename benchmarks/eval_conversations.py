@@ -1,7 +1,9 @@
 """Figures for "Find the source" and thread follow-ups on the blind sets.
 
-    python benchmarks/eval_conversations.py [--sources tests/data/blindG_sources.yml]
-                                            [--followups tests/data/blindF_followups.yml]
+    python benchmarks/eval_conversations.py [--sources FILE ...] [--followups FILE ...]
+
+By default every set: Find the source on blind sets G and I, follow-ups on F and H (each was
+measured once when new; the figures of that first measurement are in each file's header).
 
 Sources: each message is matched as the shortcut matches it; a restated message is right when
 the fact shown (the answer, or the first of "did you mean") is one of its labelled facts; an
@@ -92,14 +94,25 @@ def followups(core: Core, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sources", type=Path, default=ROOT / "tests/data/blindG_sources.yml")
-    parser.add_argument("--followups", type=Path, default=ROOT / "tests/data/blindF_followups.yml")
+    data = ROOT / "tests/data"
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        nargs="*",
+        default=[data / "blindG_sources.yml", data / "blindI_sources.yml"],
+    )
+    parser.add_argument(
+        "--followups",
+        type=Path,
+        nargs="*",
+        default=[data / "blindF_followups.yml", data / "blindH_followups.yml"],
+    )
     args = parser.parse_args()
     core = Core()
-    if args.sources.exists():
-        sources(core, args.sources)
-    if args.followups.exists():
-        followups(core, args.followups)
+    for path in args.sources:
+        sources(core, path)
+    for path in args.followups:
+        followups(core, path)
 
 
 if __name__ == "__main__":

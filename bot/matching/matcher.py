@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from bot.bulk import no_gc_pauses
 from bot.factsheet import FactSheet
-from bot.matching.claims import supports
+from bot.matching.claims import CLAIM_ANSWER, as_claim, supports
 from bot.matching.decide import Candidate, Result, Thresholds, decide
 from bot.matching.language import english
 from bot.matching.profile import Profile, profile_fact
@@ -101,7 +101,7 @@ class Matcher:
     def match_claim(self, message: str) -> Result:
         """The fact a posted message restates, if one says what it says (bot/matching/
         claims.py): matched like a question, then only facts that support the claim."""
-        query = self.parse(message)
+        query = as_claim(self.parse(message))
         by_id = self._profiles_by_id
         ranked = [
             c
@@ -109,7 +109,8 @@ class Matcher:
             # A question about a source ("when was it published") is a field, not a claim.
             if c.fact.id not in by_id or supports(by_id[c.fact.id], query)
         ]
-        return self.decide(query, ranked)
+        bar = replace(self.thresholds, answer=CLAIM_ANSWER, ambiguous=CLAIM_ANSWER)
+        return self.decide(query, ranked, bar)
 
     def decide(
         self, query: Query, ranked: list[Candidate], thresholds: Thresholds | None = None

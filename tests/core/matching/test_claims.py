@@ -19,6 +19,8 @@ from bot.matching.matcher import Matcher
         ("three offices", [3.0]),
         ("opened in 2019", []),  # a year
         ("the 4th office, our #1 priority", []),  # editions and ranks
+        ("as of March '21, in the 2021-25 plan", []),  # years, shortened
+        ("almost a million visitors", [1e6]),
     ],
 )
 def test_amounts_are_read_as_people_write_them(text: str, expected: list[float]) -> None:
@@ -36,6 +38,14 @@ def test_a_restated_amount_finds_its_fact_even_rounded(office: Matcher) -> None:
     assert shown(office, "Lisbon staff raised about 5k euros for charity in 2024") == (
         "charity-2024"
     )
+
+
+def test_a_claims_numbers_are_checked_with_rounding_not_as_exact_constraints(
+    office: Matcher,
+) -> None:
+    """ "About 41 people" is the Denver office's 40, which a question's exact number is not."""
+    assert shown(office, "the Denver office has about 41 people") == "denver-headcount"
+    assert not isinstance(office.match("the Denver office has about 41 people"), Answer)
 
 
 def test_a_different_amount_is_not_supported(office: Matcher) -> None:
