@@ -4,11 +4,13 @@
 follow-up is read like the asking clause of a long message whose context is the previous
 question (Parser.follow_up): the follow-up's own words say what is asked, the previous
 question's words say what about, and what the follow-up pins (a year, an edition, a month)
-replaces the previous time frame. When no other fact answers and the fact already given covers
-every word the follow-up adds ("what's his title?", "name a couple?"), that fact is the answer.
-A follow-up that names a topic of its own, or words the sheet has never seen ("what's the wifi
-password?"), is matched alone: the previous topic must not turn an unrelated question into a
-confident wrong answer.
+replaces the previous time frame. "What about the Hongqiao forum?" asks the previous question
+of the topic it names. When no other fact answers and the fact already given covers every word
+the follow-up adds ("what's his title?", "name a couple?"), that fact is the answer; "what
+else?" never gets it again. "When was that published?", "source?" and "who took it?" ask about
+the source of the answer just given. A follow-up that names a topic of its own, or something
+the sheet's world has never seen ("what's the wifi password?"), is matched alone: the previous
+topic must not turn an unrelated question into a confident wrong answer.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bot.matching.language import english
 from bot.matching.profile import Profile
 from bot.matching.query import Query
 from bot.matching.score import passes
-from bot.matching.sources import asked_field, source_id
+from bot.matching.sources import asked_field, followup_field, source_id
 from bot.matching.text import words
 from bot.matching.world import World
 
@@ -45,7 +47,7 @@ class _Matcher(Protocol):
     source_facts: dict[str, Fact]
 
     def parse(self, question: str) -> Query: ...
-    def parse_follow_up(self, followup: str, previous: str) -> Query: ...
+    def parse_follow_up(self, followup: str, previous: str, switch: bool = ...) -> Query: ...
     def match(self, question: str) -> Result: ...
     def rank_follow_up(self, query: Query) -> list[Candidate]: ...
     def decide(self, query: Query, ranked: list[Candidate]) -> Result: ...
@@ -118,14 +120,16 @@ def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[
         return alone, followup
     asked = matcher.parse(followup)
     taken_as = in_context(previous.question, followup, asked)
-    field = asked_field(followup)
+    field = asked_field(followup) or followup_field(followup)
     if field and previous.fact_id and _about_the_last_answer(asked):
         source = _source_of(matcher, previous.fact_id, field)
         if source is not None:
             return Answer(taken_as, source, 1.0), taken_as
-    if names_own_topic(asked, matcher):
+    # "What about the Hongqiao forum?": the previous question, asked of the topic it names.
+    switch = bool(asked.topics) and bool(english().topic_switch.search(" ".join(asked.typed)))
+    if names_own_topic(asked, matcher) and not switch:
         return alone, followup
-    query = matcher.parse_follow_up(followup, previous.question)
+    query = matcher.parse_follow_up(followup, previous.question, switch=switch)
     ranked = matcher.rank_follow_up(query)
     given = previous.fact_id
     if given and not english().other_words.isdisjoint(asked.typed):

@@ -26,8 +26,10 @@ class English:
     answer_forms: dict[str, re.Pattern[str]]
     patterns: dict[str, re.Pattern[str]]
     source_fields: dict[str, re.Pattern[str]]
+    source_followups: dict[str, re.Pattern[str]]
     clause_end: re.Pattern[str]
     asking: re.Pattern[str]
+    topic_switch: re.Pattern[str]
     lists: dict[str, frozenset[str]]
 
     def __getattr__(self, name: str) -> frozenset[str]:
@@ -40,6 +42,10 @@ class English:
 
 def data_path(name: str) -> Path:
     return Path(str(resources.files("bot"))) / "data" / name
+
+
+def _patterns(cues: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
+    return {name: re.compile("|".join(f"(?:{p})" for p in group)) for name, group in cues.items()}
 
 
 @functools.cache
@@ -57,17 +63,13 @@ def english() -> English:
         ordinals=ordinals,
         months={w: f"@{group[0][:3]}" for group in raw.pop("months") for w in group},
         relative_editions={k: f"#{v}" for k, v in raw.pop("relative_editions").items()},
-        kinds=tuple(
-            (kind, re.compile("|".join(f"(?:{p})" for p in cues)))
-            for kind, cues in raw.pop("kinds").items()
-        ),
+        kinds=tuple(_patterns(raw.pop("kinds")).items()),
         answer_forms={k: re.compile(v, re.IGNORECASE) for k, v in raw.pop("answer_forms").items()},
         patterns={k: re.compile(v) for k, v in raw.pop("patterns").items()},
         clause_end=re.compile(raw.pop("clause_end")),
         asking=re.compile(raw.pop("asking"), re.IGNORECASE),
-        source_fields={
-            field: re.compile("|".join(f"(?:{p})" for p in cues))
-            for field, cues in raw.pop("source_fields").items()
-        },
+        topic_switch=re.compile(raw.pop("topic_switch")),
+        source_fields=_patterns(raw.pop("source_fields")),
+        source_followups=_patterns(raw.pop("source_followups")),
         lists={k: frozenset(str(w) for w in v) for k, v in raw.items()},
     )

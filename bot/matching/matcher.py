@@ -78,8 +78,8 @@ class Matcher:
     def parse(self, question: str) -> Query:
         return self.parser.parse(question)
 
-    def parse_follow_up(self, followup: str, previous: str) -> Query:
-        return self.parser.follow_up(followup, previous)
+    def parse_follow_up(self, followup: str, previous: str, switch: bool = False) -> Query:
+        return self.parser.follow_up(followup, previous, switch)
 
     def profile(self, fact_id: str) -> Profile | None:
         """A curated fact's profile by its id."""

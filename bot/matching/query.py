@@ -156,24 +156,32 @@ class Parser:
             variants.append(replace(asked, constraints=pinned, context=context))
         return replace(whole, clauses=tuple(variants))
 
-    def follow_up(self, followup: str, previous: str) -> Query:
+    def follow_up(self, followup: str, previous: str, switch: bool = False) -> Query:
         """A follow-up in a thread, read as the asking clause of a message whose context is the
         previous question. The previous time frame (years, editions, months) carries over
         unless the follow-up pins one of its own; so do the names and topics, which a
-        follow-up that leans on the previous question does not repeat ("whats his title")."""
+        follow-up that leans on the previous question does not repeat ("whats his title").
+        `switch`: "what about the Denver office?" asks the previous question of its own topic,
+        so the previous topics and names are dropped from the context."""
         asked = self._parse_one(clean(followup[:MAX_CHARS]), len(followup) > MAX_CHARS, long=False)
         before = self._parse_one(clean(previous[:MAX_CHARS]), False, long=True, context=True)
         own, old = asked.constraints, before.constraints
         era = own if own.years or own.ordinals or own.months else old
+        dropped = before.topics | old.names if switch else frozenset()
         pinned = Constraints(
-            era.years, era.ordinals, own.numbers, own.names or old.names, era.months, own.choices
+            era.years,
+            era.ordinals,
+            own.numbers,
+            own.names or (frozenset() if switch else old.names),
+            era.months,
+            own.choices,
         )
         return replace(
             asked,
             # The two turns together say what the thread is about (for the semantic signal).
             text=f"{before.text} {asked.text}",
             constraints=pinned,
-            context=tuple(t for t in before.tokens if t not in asked.tokens),
+            context=tuple(t for t in before.tokens if t not in asked.tokens and t not in dropped),
             topics=asked.topics or before.topics,
         )
 

@@ -45,6 +45,16 @@ def asked_field(text: str) -> str:
     return ""
 
 
+def followup_field(text: str) -> str:
+    """Which part of a source a follow-up asks about when it points at the answer just given
+    ("when was that published?", "who took it?", "source?"), or ""."""
+    folded = " ".join(words(text))
+    for field, pattern in english().source_followups.items():
+        if pattern.search(folded):
+            return field
+    return ""
+
+
 def photo_credits(text: str) -> list[tuple[str, str]]:
     """Each credit an article prints, with the line it is printed on (the quote)."""
     found = []

@@ -63,7 +63,13 @@ def stem(word: str) -> str:
                 word = word[:-1]
             break
     # "Premiere" keeps its e: "premier" is a head of government.
-    if word.endswith("e") and len(word) > 4 and not word.endswith("iere"):
+    # Nor does an "e" go where a function word would be left ("theme" is not "them").
+    if (
+        word.endswith("e")
+        and len(word) > 4
+        and not word.endswith("iere")
+        and word[:-1] not in english().stopwords
+    ):
         word = word[:-1]
     if word.endswith("or") and len(word) >= 7:
         word = word[:-2]

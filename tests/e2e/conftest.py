@@ -6,10 +6,11 @@ from __future__ import annotations
 import copy
 import json
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,18 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         upper = name.upper()
         if upper.endswith("_PROXY") or upper.startswith(("SLACK_", "FACTBOT_")):
             monkeypatch.delenv(name, raising=False)
+
+
+def settled(read: Callable[[], Any], expected: Any, timeout: float = 5.0) -> Any:
+    """What `read()` returns once it equals `expected` (or at the timeout): the reply pool
+    records a question just after it posts the reply, so a test that saw the reply may read
+    the store a moment too early."""
+    deadline = time.monotonic() + timeout
+    value = read()
+    while value != expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+        value = read()
+    return value
 
 
 def payload(name: str) -> dict[str, Any]:

@@ -61,6 +61,13 @@ def test_a_follow_up_that_names_no_topic_is_read_against_the_previous_one(
     assert answered(offices, lisbon, "and when did it open?") == "lisbon-opened"
 
 
+def test_what_about_another_topic_asks_the_previous_question_of_it(offices: Matcher) -> None:
+    """ "What about the Denver office?" after the Lisbon opening: Denver's opening."""
+    lisbon = Turn("when did the lisbon office open", "lisbon-opened")
+    assert answered(offices, None, "what about the denver office?") != "denver-opened"
+    assert answered(offices, lisbon, "what about the denver office?") == "denver-opened"
+
+
 def test_a_follow_up_naming_its_own_topic_is_matched_alone(office: Matcher) -> None:
     """A new question in the thread gets its own answer, not the previous topic's."""
     assert answered(office, MANAGER, "how many people work in the denver office?") == (

@@ -10,6 +10,8 @@ def test_question_kinds_come_from_general_cues():
     assert "person" in question_kinds("who manages the office")
     assert "which" not in question_kinds("what was the number")
     assert "which" in question_kinds("which offices opened")
+    # "When" opening the question after a word or two of chat still asks a time.
+    assert "time" in question_kinds("ok and when did the first one open")
 
 
 def test_an_answer_gives_the_kinds_its_form_shows():

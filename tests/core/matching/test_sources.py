@@ -1,6 +1,6 @@
 """Questions about the sources: date, outlet, headline and photo credits, from the articles."""
 
-from bot.matching.sources import asked_field, photo_credits
+from bot.matching.sources import asked_field, followup_field, photo_credits
 
 
 def test_the_field_asked_about_a_source_is_recognised():
@@ -11,6 +11,15 @@ def test_the_field_asked_about_a_source_is_recognised():
     assert asked_field("who took the photo in the handbook") == "photo"
     # What an article reports is not a question about the article.
     assert asked_field("when was the white paper published") == ""
+
+
+def test_a_follow_up_about_the_source_of_an_answer_is_recognised():
+    """ "When was that published?", "who took it?", "source?" point at the answer just given;
+    "when did it run" may ask when an event ran, so it is not a source question."""
+    assert followup_field("sharing this with my team, when was that published") == "date"
+    assert followup_field("who took it") == "photo"
+    assert followup_field("source?") == "outlet"
+    assert followup_field("when did it run") == ""
 
 
 def test_photo_credits_are_read_from_captions():

@@ -25,6 +25,11 @@ def test_stems_meet_british_and_american_spellings():
     assert stem("travellers") == stem("travelers")
 
 
+def test_a_stem_is_never_a_function_word_the_word_was_not():
+    """ "Theme" and "themes" meet, but not "them", which a long message drops as chatter."""
+    assert stem("theme") == stem("themes") != stem("them")
+
+
 def test_a_sheets_own_synonyms_override_the_general_ones():
     """One sheet says a stand is a pavilion, another that it is a stand-up meeting."""
     expo = Folding([["pavilion", "stand", "booth"]])
