@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.articles import Article
 from bot.matching.language import english
 from bot.matching.profile import Profile
 from bot.matching.query import Query
+from bot.matching.text import words
 
 # "Almost 410k" for 409,000, "1.5 trillion" for 1.52 trillion: people round what they post.
 TOLERANCE = 0.1
@@ -33,22 +35,27 @@ _ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
 _ONE = frozenset({"a", "one"})
 
 
-def amounts(text: str) -> list[float]:
-    """The amounts a text gives, with their scale ("410k", "1.5 trillion") and counts written
-    as words ("three"); years are not amounts."""
+def amounts(text: str, spelled: bool = True) -> list[float]:
+    """The amounts a text gives, with their scale ("410k", "1.5 trillion") and, if `spelled`,
+    counts written as words ("three"); years are not amounts."""
     en = english()
     found = []
     for m in _AMOUNT.finditer(text):
         digits, unit = m.group(1).replace(",", ""), (m.group(3) or "").casefold()
-        if m.group(2) and len(unit) < 3:
-            unit = ""  # "2,500 m": metres; only a whole word ("1.5 trillion") is spaced
-        if (not unit and _YEAR.fullmatch(digits)) or unit in _ORDINAL_ENDINGS:
-            continue  # a year, or an edition ("the 4th", "#1"), is not an amount
+        if unit in _ORDINAL_ENDINGS:
+            continue  # an edition ("the 4th") is not an amount
+        if (m.group(2) and len(unit) < 3) or unit not in en.scales:
+            # "2,500 m" is metres (only a whole word, "1.5 trillion", is spaced), "2021 btw" a year.
+            unit = ""
+        if not unit and _YEAR.fullmatch(digits):
+            continue  # a year is not an amount
         try:
             value = float(digits)
         except ValueError:
             continue
         found.append(value * en.scales.get(unit, 1.0))
+    if not spelled:
+        return found
     typed = re.findall(r"[a-z]+", text.casefold())
     found.extend(float(en.numbers[w]) for w in typed if w in en.numbers)
     # "A million visitors", "one billion yuan": a scale with no digits.
@@ -86,3 +93,34 @@ def supports(profile: Profile, claim: Query) -> bool:
     if not claim.constraints.names <= names:
         return False
     return claim.constraints.months <= profile.constraints.months | profile.vocab
+
+
+def claimed_fields(text: str) -> list[str]:
+    """The parts of a source a message claims ("that piece is from March 11": its date; "China
+    Daily ran the story": its outlet), in the order english.yml lists them; [] when it names no
+    piece of writing."""
+    typed = words(text)
+    en = english()
+    if en.source_nouns.isdisjoint(typed):
+        return []
+    folded = " ".join(typed)
+    return [field for field, pattern in en.source_claims.items() if pattern.search(folded)]
+
+
+def article_supports(article: Article, fields: list[str], claim: Query) -> bool:
+    """Whether an article's own metadata says what a claim about it says: the outlet it names
+    is the article's, the day, month and year it gives are the article's date."""
+    typed = set(words(claim.text))
+    if "outlet" in fields and not (article.outlet and set(words(article.outlet)) <= typed):
+        return False
+    if "date" in fields:
+        day = article.date
+        month = english().months.get(day.strftime("%B").casefold())
+        # Digits only: "the Two Sessions piece is from March 11" gives the day, not "two".
+        if not all(a == day.day for a in amounts(claim.text, spelled=False)):
+            return False
+        if claim.constraints.months and claim.constraints.months != {month}:
+            return False
+        if claim.constraints.years and claim.constraints.years != {str(day.year)}:
+            return False
+    return True

@@ -27,6 +27,7 @@ class English:
     patterns: dict[str, re.Pattern[str]]
     source_fields: dict[str, re.Pattern[str]]
     source_followups: dict[str, re.Pattern[str]]
+    source_claims: dict[str, re.Pattern[str]]
     clause_end: re.Pattern[str]
     asking: re.Pattern[str]
     topic_switch: re.Pattern[str]
@@ -71,5 +72,6 @@ def english() -> English:
         topic_switch=re.compile(raw.pop("topic_switch")),
         source_fields=_patterns(raw.pop("source_fields")),
         source_followups=_patterns(raw.pop("source_followups")),
+        source_claims=_patterns(raw.pop("source_claims")),
         lists={k: frozenset(str(w) for w in v) for k, v in raw.items()},
     )

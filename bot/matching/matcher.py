@@ -15,7 +15,13 @@ from dataclasses import replace
 
 from bot.bulk import no_gc_pauses
 from bot.factsheet import FactSheet
-from bot.matching.claims import CLAIM_ANSWER, as_claim, supports
+from bot.matching.claims import (
+    CLAIM_ANSWER,
+    article_supports,
+    as_claim,
+    claimed_fields,
+    supports,
+)
 from bot.matching.decide import Candidate, Result, Thresholds, decide
 from bot.matching.language import english
 from bot.matching.profile import Profile, profile_fact
@@ -102,6 +108,9 @@ class Matcher:
         """The fact a posted message restates, if one says what it says (bot/matching/
         claims.py): matched like a question, then only facts that support the claim."""
         query = as_claim(self.parse(message))
+        fields = claimed_fields(query.text)
+        if fields:
+            return self._source_claim(query, fields)
         by_id = self._profiles_by_id
         ranked = [
             c
@@ -110,6 +119,17 @@ class Matcher:
             if c.fact.id not in by_id or supports(by_id[c.fact.id], query)
         ]
         bar = replace(self.thresholds, answer=CLAIM_ANSWER, ambiguous=CLAIM_ANSWER)
+        return self.decide(query, ranked, bar)
+
+    def _source_claim(self, query: Query, fields: list[str]) -> Result:
+        """A claim about a piece of writing: the article its words name, shown (its first field
+        claimed) only when the article's own metadata says what the claim says."""
+        bar = replace(self.thresholds, answer=CLAIM_ANSWER, ambiguous=CLAIM_ANSWER)
+        ranked = [
+            c
+            for c in self._rank_sources(query, fields[0])
+            if article_supports(self.sheet.articles[c.fact.article], fields, query)
+        ]
         return self.decide(query, ranked, bar)
 
     def decide(

@@ -67,3 +67,13 @@ def test_a_name_the_fact_does_not_give_is_not_supported(office: Matcher) -> None
     """Ana Costa manages the Lisbon office; a claim that she runs Denver's has no fact."""
     assert shown(office, "Ana Costa manages the Lisbon office") == "lisbon-manager"
     assert shown(office, "Ana Costa manages the Denver office") is None
+
+
+def test_a_claim_about_an_article_is_checked_against_its_own_date_and_outlet(
+    office: Matcher,
+) -> None:
+    """ "The handbook piece is from January 5" is its date; another day or outlet is not."""
+    assert shown(office, "the handbook piece is from January 5 2024") == "source-hb-date"
+    assert shown(office, "the handbook piece is from January 6 2024") is None
+    assert shown(office, "Team Wiki ran the handbook article") == "source-hb-outlet"
+    assert shown(office, "the Daily Planet ran the handbook article") is None
