@@ -89,6 +89,21 @@ def in_context(previous: str, followup: str, query: Query) -> str:
     return f"{' '.join(base.split()).rstrip('? ')} {followup}"
 
 
+def with_shifted_year(followup: str, previous: Query) -> str:
+    """ "How big was it the year before?" after a question about 2023: the follow-up with the
+    year it means (2022) written out, so it pins that year."""
+    years = previous.constraints.years
+    if len(years) != 1:
+        return followup
+    typed = " ".join(words(followup))
+    if _YEAR.search(typed):
+        return followup
+    for phrase, shift in english().year_shifts.items():
+        if re.search(rf"\b{phrase}\b", typed):
+            return f"{followup} ({int(next(iter(years))) + shift})"
+    return followup
+
+
 def _about_the_last_answer(query: Query) -> bool:
     """ "Which outlet ran that?", "source?": a question about a source that names none."""
     en = english()
@@ -118,6 +133,7 @@ def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[
     alone = matcher.match(followup)
     if previous is None:
         return alone, followup
+    followup = with_shifted_year(followup, matcher.parse(previous.question))
     asked = matcher.parse(followup)
     taken_as = in_context(previous.question, followup, asked)
     field = asked_field(followup) or followup_field(followup)

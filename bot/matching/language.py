@@ -19,6 +19,7 @@ class English:
     question_words: frozenset[str]
     numbers: dict[str, str]
     scales: dict[str, float]
+    year_shifts: dict[str, int]
     ordinals: dict[str, int]
     relative_editions: dict[str, str]
     months: dict[str, str]
@@ -61,6 +62,7 @@ def english() -> English:
         question_words=frozenset(raw.pop("question_words")),
         numbers=numbers,
         scales={str(k): float(v) for k, v in raw.pop("scales").items()},
+        year_shifts={str(k): int(v) for k, v in raw.pop("year_shifts").items()},
         ordinals=ordinals,
         months={w: f"@{group[0][:3]}" for group in raw.pop("months") for w in group},
         relative_editions={k: f"#{v}" for k, v in raw.pop("relative_editions").items()},

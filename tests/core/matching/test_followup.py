@@ -9,7 +9,13 @@ import pytest
 from bot.articles import Article
 from bot.factsheet import FactSheet
 from bot.matching.decide import Answer, NoMatch
-from bot.matching.followup import Turn, follow_up, in_context, names_own_topic
+from bot.matching.followup import (
+    Turn,
+    follow_up,
+    in_context,
+    names_own_topic,
+    with_shifted_year,
+)
 from bot.matching.matcher import Matcher
 from tests.core.matching.conftest import make_fact
 
@@ -95,6 +101,16 @@ def test_a_pinned_year_replaces_the_previous_time_frame(office: Matcher) -> None
     result, taken = follow_up(office, CHARITY, "and in 2023?")
     assert not isinstance(result, Answer)
     assert "2024" not in taken and taken.endswith("and in 2023?")
+
+
+def test_the_year_before_is_counted_from_the_previous_question(office: Matcher) -> None:
+    """ "And the year before?" after the 2024 total asks about 2023, which no fact gives."""
+    result, taken = follow_up(office, CHARITY, "and the year before?")
+    assert not isinstance(result, Answer)
+    assert "2023" in taken and "2024" not in taken
+    assert with_shifted_year("what about the year after?", office.parse(CHARITY.question)) == (
+        "what about the year after? (2025)"
+    )
 
 
 def test_in_context_puts_an_edition_in_place_of_the_previous_year_and_month() -> None:
