@@ -2,8 +2,8 @@
 
     python benchmarks/eval_conversations.py [--sources FILE ...] [--followups FILE ...]
 
-By default every set: Find the source on blind sets G and I, follow-ups on F and H (each was
-measured once when new; the figures of that first measurement are in each file's header).
+By default every set: Find the source on blind sets G, I and K, follow-ups on F, H and J (each
+was measured once when new; the figures of that first measurement are in each file's header).
 
 Sources: each message is matched as the shortcut matches it; a restated message is right when
 the fact shown (the answer, or the first of "did you mean") is one of its labelled facts; an
@@ -99,13 +99,13 @@ def main() -> None:
         "--sources",
         type=Path,
         nargs="*",
-        default=[data / "blindG_sources.yml", data / "blindI_sources.yml"],
+        default=[data / f"blind{x}_sources.yml" for x in "GIK"],
     )
     parser.add_argument(
         "--followups",
         type=Path,
         nargs="*",
-        default=[data / "blindF_followups.yml", data / "blindH_followups.yml"],
+        default=[data / f"blind{x}_followups.yml" for x in "FHJ"],
     )
     args = parser.parse_args()
     core = Core()
