@@ -12,7 +12,7 @@ from dataclasses import replace
 from bot.articles import Article
 from bot.matching.language import english
 from bot.matching.profile import Profile
-from bot.matching.query import Query
+from bot.matching.query import Query, is_long
 from bot.matching.text import words
 
 # "Almost 410k" for 409,000, "1.5 trillion" for 1.52 trillion: people round what they post.
@@ -33,6 +33,7 @@ _AMOUNT = re.compile(
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
 _ONE = frozenset({"a", "one"})
+_NUMBERING = english().numbered_edition_nouns | {"number", "no", "no."}
 
 
 def amounts(text: str, spelled: bool = True) -> list[float]:
@@ -42,8 +43,9 @@ def amounts(text: str, spelled: bool = True) -> list[float]:
     found = []
     for m in _AMOUNT.finditer(text):
         digits, unit = m.group(1).replace(",", ""), (m.group(3) or "").casefold()
-        if unit in _ORDINAL_ENDINGS:
-            continue  # an edition ("the 4th") is not an amount
+        before = text[: m.start()].split()[-1:]
+        if unit in _ORDINAL_ENDINGS or (before and before[0].casefold() in _NUMBERING):
+            continue  # an edition ("the 4th", "chapter 3", "CIIE number 2") is not an amount
         if (m.group(2) and len(unit) < 3) or unit not in en.scales:
             # "2,500 m" is metres (only a whole word, "1.5 trillion", is spaced), "2021 btw" a year.
             unit = ""
@@ -83,14 +85,17 @@ def _close(amount: float, stated: list[float]) -> bool:
 
 def supports(profile: Profile, claim: Query) -> bool:
     """Whether a fact says what a claim says: every amount the claim gives is one the fact
-    states (rounded as people round), every name it names is the fact's own (not merely its
-    article's), every month it dates is the fact's."""
+    states (rounded as people round), every name and named thing it names is the fact's own
+    (not merely its article's), every month it dates is the fact's."""
     fact = profile.fact
     stated = amounts(" ".join((fact.answer, fact.quote, *fact.questions)))
     if not all(_close(a, stated) for a in amounts(claim.text)):
         return False
     names = profile.constraints.names | profile.vocab
-    if not claim.constraints.names <= names:
+    # A named thing ("the STAR market", "MOFCOM") the fact itself does not name is not its
+    # claim; in a long message one may be only scenery ("for a covid-year event").
+    named = claim.constraints.names | (frozenset() if is_long(claim) else claim.topics)
+    if not named <= names:
         return False
     return claim.constraints.months <= profile.constraints.months | profile.vocab
 

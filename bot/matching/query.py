@@ -64,6 +64,11 @@ def split_clauses(text: str) -> list[str]:
     return [c.strip() for c in english().clause_end.split(text) if c and c.strip()]
 
 
+def is_long(query: Query) -> bool:
+    """A long message: several sentences or clauses, or more than LONG_WORDS words."""
+    return len(split_clauses(query.text)) > 1 or len(query.typed) > LONG_WORDS
+
+
 def asks(clause: str) -> bool:
     return bool(english().asking.search(clause))
 
@@ -129,9 +134,9 @@ class Parser:
         truncated = len(question) > MAX_CHARS
         text = clean(question[:MAX_CHARS])
         query = self._parse_one(text, truncated, long=False)
-        pieces = split_clauses(text)
-        if len(pieces) < 2 and len(query.typed) <= LONG_WORDS:
+        if not is_long(query):
             return query
+        pieces = split_clauses(text)
         # A long message: each clause that asks is read as the question, with the rest of the
         # message as context, which may support a fact but costs little when a fact lacks it.
         whole = self._parse_one(text, truncated, long=True)

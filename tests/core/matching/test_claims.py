@@ -19,6 +19,8 @@ from bot.matching.matcher import Matcher
         ("three offices", [3.0]),
         ("opened in 2019", []),  # a year
         ("the 4th office, our #1 priority", []),  # editions and ranks
+        ("8 chapters, I'm on chapter 3", [8.0]),
+        ("at expo number 2", []),
         ("as of March '21, in the 2021-25 plan", []),  # years, shortened
         ("almost a million visitors", [1e6]),
     ],
