@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.factsheet import Fact
-from bot.matching.decide import Answer, Candidate, Result
+from bot.matching.decide import Ambiguous, Answer, Candidate, Result
 from bot.matching.language import english
 from bot.matching.profile import Profile
 from bot.matching.query import Query
@@ -89,19 +89,30 @@ def in_context(previous: str, followup: str, query: Query) -> str:
     return f"{' '.join(base.split()).rstrip('? ')} {followup}"
 
 
-def with_shifted_year(followup: str, previous: Query) -> str:
-    """ "How big was it the year before?" after a question about 2023: the follow-up with the
-    year it means (2022) written out, so it pins that year."""
-    years = previous.constraints.years
-    if len(years) != 1:
-        return followup
-    typed = " ".join(words(followup))
-    if _YEAR.search(typed):
-        return followup
-    for phrase, shift in english().year_shifts.items():
-        if re.search(rf"\b{phrase}\b", typed):
-            return f"{followup} ({int(next(iter(years))) + shift})"
-    return followup
+def with_shifted_year(followup: Query, previous: Query) -> str:
+    """ "How big was it the year befor?" after a question about 2023, "and the one before?"
+    after one about the third session: the follow-up with the year (2022) or edition (the 2nd)
+    it means written out, so it pins that (typos mended)."""
+    said = " ".join(followup.raw)
+    pins, before = followup.constraints, previous.constraints
+    if pins.years or pins.ordinals:
+        return followup.text
+    en = english()
+    if len(before.years) == 1:
+        for phrase, shift in en.year_shifts.items():
+            if re.search(rf"\b{phrase}\b", said):
+                return f"{followup.text} ({int(next(iter(before.years))) + shift})"
+    ordinal = next(iter(before.ordinals)) if len(before.ordinals) == 1 else ""
+    if ordinal[1:].isdigit():  # "#3"; not "#last"
+        for phrase, shift in en.edition_shifts.items():
+            if re.search(rf"\b{phrase}\b", said) and int(ordinal[1:]) + shift > 0:
+                return f"{followup.text} (the {_nth(int(ordinal[1:]) + shift)})"
+    return followup.text
+
+
+def _nth(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _about_the_last_answer(query: Query) -> bool:
@@ -116,6 +127,23 @@ def _source_of(matcher: _Matcher, fact_id: str, field: str) -> Fact | None:
     given = matcher.profile(fact_id)
     fact = given.fact if given else matcher.source_facts.get(fact_id)
     return matcher.source_facts.get(source_id(fact.article, field)) if fact else None
+
+
+def on_topic(matcher: _Matcher, result: Result, topics: frozenset[str]) -> Result:
+    """ "Did it have a theme?" after the pavilion's size: of the close candidates (the expo's
+    theme, the pavilion's), the one fact that names every topic the thread is about."""
+    if not isinstance(result, Ambiguous) or not topics:
+        return result
+    named = [
+        c
+        for c in result.candidates
+        if (profile := matcher.profile(c.fact.id)) is not None and topics <= profile.vocab
+    ]
+    if len(named) != 1:
+        return result
+    best = named[0]
+    others = tuple(c for c in result.candidates if c is not best)
+    return Answer(result.question, best.fact, best.score, others)
 
 
 def _given_again(matcher: _Matcher, query: Query, asked: Query, fact_id: str) -> bool:
@@ -133,8 +161,10 @@ def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[
     alone = matcher.match(followup)
     if previous is None:
         return alone, followup
-    followup = with_shifted_year(followup, matcher.parse(previous.question))
     asked = matcher.parse(followup)
+    shifted = with_shifted_year(asked, matcher.parse(previous.question))
+    if shifted != followup:
+        followup, asked = shifted, matcher.parse(shifted)
     taken_as = in_context(previous.question, followup, asked)
     field = asked_field(followup) or followup_field(followup)
     if field and previous.fact_id and _about_the_last_answer(asked):
@@ -152,7 +182,7 @@ def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[
         # "What else is there?": anything but the answer already given.
         ranked = [c for c in ranked if c.fact.id != given]
         given = None
-    result = matcher.decide(query, ranked)
+    result = on_topic(matcher, matcher.decide(query, ranked), query.topics)
     if not isinstance(result, Answer) and given and _given_again(matcher, query, asked, given):
         profile = matcher.profile(given)
         assert profile is not None  # _given_again found it

@@ -20,6 +20,7 @@ class English:
     numbers: dict[str, str]
     scales: dict[str, float]
     year_shifts: dict[str, int]
+    edition_shifts: dict[str, int]
     ordinals: dict[str, int]
     relative_editions: dict[str, str]
     months: dict[str, str]
@@ -63,6 +64,7 @@ def english() -> English:
         numbers=numbers,
         scales={str(k): float(v) for k, v in raw.pop("scales").items()},
         year_shifts={str(k): int(v) for k, v in raw.pop("year_shifts").items()},
+        edition_shifts={str(k): int(v) for k, v in raw.pop("edition_shifts").items()},
         ordinals=ordinals,
         months={w: f"@{group[0][:3]}" for group in raw.pop("months") for w in group},
         relative_editions={k: f"#{v}" for k, v in raw.pop("relative_editions").items()},

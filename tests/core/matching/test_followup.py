@@ -8,12 +8,13 @@ import pytest
 
 from bot.articles import Article
 from bot.factsheet import FactSheet
-from bot.matching.decide import Answer, NoMatch
+from bot.matching.decide import Ambiguous, Answer, Candidate, NoMatch
 from bot.matching.followup import (
     Turn,
     follow_up,
     in_context,
     names_own_topic,
+    on_topic,
     with_shifted_year,
 )
 from bot.matching.matcher import Matcher
@@ -108,9 +109,30 @@ def test_the_year_before_is_counted_from_the_previous_question(office: Matcher) 
     result, taken = follow_up(office, CHARITY, "and the year before?")
     assert not isinstance(result, Answer)
     assert "2023" in taken and "2024" not in taken
-    assert with_shifted_year("what about the year after?", office.parse(CHARITY.question)) == (
+    after = office.parse("what about the year after?")
+    assert with_shifted_year(after, office.parse(CHARITY.question)) == (
         "what about the year after? (2025)"
     )
+
+
+def test_the_one_before_is_counted_from_the_previous_edition(office: Matcher) -> None:
+    """ "And the one before?" after a question about the third session: the second."""
+    third = office.parse("what was said at the third session?")
+    assert with_shifted_year(office.parse("and the one before?"), third) == (
+        "and the one before? (the 2nd)"
+    )
+    assert office.parse("and the one before? (the 2nd)").constraints.ordinals == {"#2"}
+
+
+def test_of_close_candidates_the_one_naming_the_threads_topic_is_the_answer(
+    office: Matcher,
+) -> None:
+    """A choice between a Lisbon fact and a Denver one, in a thread about the Lisbon office."""
+    lisbon, denver = (office.profile(i).fact for i in ("lisbon-opened", "denver-headcount"))
+    choice = Ambiguous("q", (Candidate(denver, 0.7), Candidate(lisbon, 0.69)))
+    picked = on_topic(office, choice, frozenset({"lisbon_office"}))
+    assert isinstance(picked, Answer) and picked.fact is lisbon
+    assert on_topic(office, choice, frozenset()) is choice
 
 
 def test_in_context_puts_an_edition_in_place_of_the_previous_year_and_month() -> None:
