@@ -37,8 +37,8 @@ _NUMBERING = english().numbered_edition_nouns | {"number", "no", "no."}
 
 
 def amounts(text: str, spelled: bool = True) -> list[float]:
-    """The amounts a text gives, with their scale ("410k", "1.5 trillion") and, if `spelled`,
-    counts written as words ("three"); years are not amounts."""
+    """The amounts a text gives, with their scale ("410k", "1.5 trillion", "a million") and, if
+    `spelled`, counts written as words ("three"); years and editions are not amounts."""
     en = english()
     found = []
     for m in _AMOUNT.finditer(text):
@@ -56,27 +56,53 @@ def amounts(text: str, spelled: bool = True) -> list[float]:
         except ValueError:
             continue
         found.append(value * en.scales.get(unit, 1.0))
-    if not spelled:
-        return found
     typed = re.findall(r"[a-z]+", text.casefold())
-    found.extend(float(en.numbers[w]) for w in typed if w in en.numbers)
     # "A million visitors", "one billion yuan": a scale with no digits.
     found.extend(
         en.scales[w]
         for a, w in zip(typed, typed[1:], strict=False)
         if a in _ONE and len(w) > 2 and w in en.scales
     )
+    if spelled:
+        found.extend(float(en.numbers[w]) for w in typed if w in en.numbers)
+    return found
+
+
+def claim_amounts(claim: Query) -> list[float]:
+    """The amounts a message claims: its figures, and the counts it spells out that stand
+    alone ("three big decisions"), not inside a name ("the Two Sessions") nor numbering
+    ("the number two official")."""
+    en = english()
+    found = amounts(claim.text, spelled=False)
+    tokens = set(claim.tokens) | {t for c in claim.clauses for t in (*c.tokens, *c.context)}
+    typed = claim.typed
+    for i, word in enumerate(typed):
+        numbering = i > 0 and typed[i - 1] in _NUMBERING
+        if word in en.numbers and en.numbers[word] in tokens and not numbering:
+            found.append(float(en.numbers[word]))
     return found
 
 
 def as_claim(query: Query) -> Query:
     """A parsed message read as a claim: its numbers are amounts to check with rounding
-    (supports), not exact constraints ("~3.4k exhibitors" is the fact's 3,400)."""
+    (supports), not exact constraints ("~3.4k exhibitors" is the fact's 3,400), and a
+    statement asks for nothing, so the gates on what a question asks (its kind, focus, the
+    speaker or thing it asks about) do not apply: "Feng Jian, the number two at the office"
+    does not ask for a count."""
 
-    def loose(q: Query) -> Query:
-        return replace(q, constraints=replace(q.constraints, numbers=frozenset()))
+    def stated(q: Query) -> Query:
+        return replace(
+            q,
+            constraints=replace(q.constraints, numbers=frozenset()),
+            kinds=frozenset(),
+            focus=None,
+            phase="",
+            speaker="",
+            year_end="",
+            what="",
+        )
 
-    return replace(loose(query), clauses=tuple(loose(c) for c in query.clauses))
+    return replace(stated(query), clauses=tuple(stated(c) for c in query.clauses))
 
 
 def _close(amount: float, stated: list[float]) -> bool:
@@ -89,7 +115,7 @@ def supports(profile: Profile, claim: Query) -> bool:
     (not merely its article's), every month it dates is the fact's."""
     fact = profile.fact
     stated = amounts(" ".join((fact.answer, fact.quote, *fact.questions)))
-    if not all(_close(a, stated) for a in amounts(claim.text)):
+    if not all(_close(a, stated) for a in claim_amounts(claim)):
         return False
     names = profile.constraints.names | profile.vocab
     # A named thing ("the STAR market", "MOFCOM") the fact itself does not name is not its

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching.claims import amounts
+from bot.matching.claims import amounts, as_claim, claim_amounts
 from bot.matching.decide import Answer
 from bot.matching.matcher import Matcher
 
@@ -79,3 +79,16 @@ def test_a_claim_about_an_article_is_checked_against_its_own_date_and_outlet(
     assert shown(office, "the handbook piece is from January 6 2024") is None
     assert shown(office, "Team Wiki ran the handbook article") == "source-hb-outlet"
     assert shown(office, "the Daily Planet ran the handbook article") is None
+
+
+def test_a_claim_counts_what_it_spells_out_but_not_numbering(office: Matcher) -> None:
+    """ "Three people" is a count; "the number two" is a rank, not an amount."""
+    claim = as_claim(office.parse("three people run the Lisbon office and Ana is the number two"))
+    assert claim_amounts(claim) == [3.0]
+
+
+def test_a_statement_asks_for_nothing(office: Matcher) -> None:
+    """ "The number of people in Denver is 40" is a claim, not a "how many" question, and the
+    fact is shown; read as a question its wording would be gated as one."""
+    assert shown(office, "the number of people at the Denver office is 40") == "denver-headcount"
+    assert not as_claim(office.parse("the number of people at the Denver office is 40")).kinds
