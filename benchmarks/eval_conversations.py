@@ -51,7 +51,8 @@ def sources(core: Core, path: Path) -> None:
         f"Find the source ({path.name}): restated {right['restated']}/{total['restated']}"
         f" found the right fact ({right['restated'] / max(total['restated'], 1):.1%});"
         f" unsupported {right['unsupported']}/{total['unsupported']} got 'no curated fact"
-        f" matches' ({right['unsupported'] / max(total['unsupported'], 1):.1%})"
+        f" matches' ({right['unsupported'] / max(total['unsupported'], 1):.1%});"
+        f" a wrong fact shown for {sum(1 for m in misses if m[2] is not None)}"
     )
     for kind, text, fact, want in misses:
         print(f"  [{kind}] {text!r}\n      shown {fact}; want {want or 'none'}")
@@ -86,7 +87,8 @@ def followups(core: Core, path: Path) -> None:
         f" the rest (new topic answered on its own, or nothing said) {rest_right}/{rest_total}"
         f" ({rest_right / max(rest_total, 1):.1%}): new topic {right.get('new_topic', 0)}/"
         f"{total.get('new_topic', 0)}, unanswerable {right.get('unanswerable', 0)}/"
-        f"{total.get('unanswerable', 0)}"
+        f"{total.get('unanswerable', 0)}; answered with a wrong fact"
+        f" {sum(1 for m in misses if m[4] is not None)}"
     )
     for kind, first, second, outcome, fact, want in misses:
         print(f"  [{kind}] {first!r} -> {second!r}\n      {outcome} {fact}; want {want or 'none'}")
