@@ -122,11 +122,23 @@ def _about_the_last_answer(query: Query) -> bool:
     return not said or not en.referring_words.isdisjoint(query.typed)
 
 
-def _source_of(matcher: _Matcher, fact_id: str, field: str) -> Fact | None:
-    """ "Which outlet ran that?": the source of the article the last answer came from."""
-    given = matcher.profile(fact_id)
-    fact = given.fact if given else matcher.source_facts.get(fact_id)
-    return matcher.source_facts.get(source_id(fact.article, field)) if fact else None
+def _last_article(matcher: _Matcher, previous: Turn) -> str | None:
+    """The article the bot's last reply came from: its answer's, or, after a "did you mean",
+    the one article every fact it offered comes from (None when they differ)."""
+    if previous.fact_id:
+        given = matcher.profile(previous.fact_id)
+        fact = given.fact if given else matcher.source_facts.get(previous.fact_id)
+        return fact.article if fact else None
+    offered = matcher.match(previous.question)
+    if not isinstance(offered, Ambiguous):
+        return None
+    articles = {c.fact.article for c in offered.candidates}
+    return articles.pop() if len(articles) == 1 else None
+
+
+def _source_of(matcher: _Matcher, article: str | None, field: str) -> Fact | None:
+    """ "Which outlet ran that?": the source of the article the last reply came from."""
+    return matcher.source_facts.get(source_id(article, field)) if article else None
 
 
 def on_topic(matcher: _Matcher, result: Result, topics: frozenset[str]) -> Result:
@@ -167,8 +179,8 @@ def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[
         followup, asked = shifted, matcher.parse(shifted)
     taken_as = in_context(previous.question, followup, asked)
     field = asked_field(followup) or followup_field(followup)
-    if field and previous.fact_id and _about_the_last_answer(asked):
-        source = _source_of(matcher, previous.fact_id, field)
+    if field and _about_the_last_answer(asked):
+        source = _source_of(matcher, _last_article(matcher, previous), field)
         if source is not None:
             return Answer(taken_as, source, 1.0), taken_as
     # "What about the Hongqiao forum?": the previous question, asked of the topic it names.

@@ -159,6 +159,16 @@ def test_a_source_follow_up_names_the_source_of_the_last_answer(office: Matcher)
     assert answered(office, MANAGER, "which outlet published that?") == "source-hb-outlet"
 
 
+def test_after_a_choice_from_one_article_a_source_follow_up_names_that_source(
+    offices: Matcher,
+) -> None:
+    """ "When did the office open?" offers Lisbon or Denver, both from the handbook: "which
+    outlet published that?" is the handbook's outlet."""
+    choice = Turn("when did the office open?", None)
+    assert offices.match(choice.question).outcome == "ambiguous"
+    assert answered(offices, choice, "which outlet published that?") == "source-hb-outlet"
+
+
 def test_the_follow_up_query_carries_the_previous_topic_as_context(office: Matcher) -> None:
     """The follow-up's words are what is asked; the previous question's are context."""
     query = office.parse_follow_up("when did it open?", "who manages the lisbon office")
