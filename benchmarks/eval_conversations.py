@@ -2,8 +2,9 @@
 
     python benchmarks/eval_conversations.py [--sources FILE ...] [--followups FILE ...]
 
-By default every set: Find the source on blind sets G, I and K, follow-ups on F, H and J (each
-was measured once when new; the figures of that first measurement are in each file's header).
+By default every set: Find the source on blind sets G, I, K and M, follow-ups on F, H, J and L
+(each was measured once when new; the figures of that first measurement are in each file's
+header).
 
 Sources: each message is matched as the shortcut matches it; a restated message is right when
 the fact shown (the answer, or the first of "did you mean") is one of its labelled facts; an
@@ -101,13 +102,13 @@ def main() -> None:
         "--sources",
         type=Path,
         nargs="*",
-        default=[data / f"blind{x}_sources.yml" for x in "GIK"],
+        default=[data / f"blind{x}_sources.yml" for x in "GIKM"],
     )
     parser.add_argument(
         "--followups",
         type=Path,
         nargs="*",
-        default=[data / f"blind{x}_followups.yml" for x in "FHJ"],
+        default=[data / f"blind{x}_followups.yml" for x in "FHJL"],
     )
     args = parser.parse_args()
     core = Core()
