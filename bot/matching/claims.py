@@ -1,8 +1,8 @@
-"""Claims: a message someone posted ("410k visitors at the expo!"), checked against the fact the
+"""Claims: a message someone posted ("410k visitors at the fair!"), checked against the fact the
 matcher found for it. A question may be answered by a fact that is close; a claim is shown a
 fact only when the fact says what the claim says: the amounts it gives, the names it names and
-the months it dates. "The white paper is about 50k words" is not supported by a fact that says
-26,000, and "the zone is in Chaoyang" not by a fact about the zone in Huairou."""
+the months it dates. "The handbook is about 50k words" is not supported by a fact that says
+26,000, and "the new office is in Porto" not by a fact about the new office in Lisbon."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def amounts(text: str, spelled: bool = True) -> list[float]:
         digits, unit = m.group(1).replace(",", ""), (m.group(3) or "").casefold()
         before = text[: m.start()].split()[-1:]
         if unit in _ORDINAL_ENDINGS or (before and before[0].casefold() in _NUMBERING):
-            continue  # an edition ("the 4th", "chapter 3", "CIIE number 2") is not an amount
+            continue  # an edition ("the 4th", "chapter 3", "release number 2") is not an amount
         if (m.group(2) and len(unit) < 3) or unit not in en.scales:
             # "2,500 m" is metres (only a whole word, "1.5 trillion", is spaced), "2021 btw" a year.
             unit = ""
@@ -70,7 +70,7 @@ def amounts(text: str, spelled: bool = True) -> list[float]:
 
 def claim_amounts(claim: Query) -> list[float]:
     """The amounts a message claims: its figures, and the counts it spells out that stand
-    alone ("three big decisions"), not inside a name ("the Two Sessions") nor numbering
+    alone ("three big decisions"), not inside a name ("the Three Rivers office") nor numbering
     ("the number two official")."""
     en = english()
     found = amounts(claim.text, spelled=False)
@@ -87,7 +87,7 @@ def as_claim(query: Query) -> Query:
     """A parsed message read as a claim: its numbers are amounts to check with rounding
     (supports), not exact constraints ("~3.4k exhibitors" is the fact's 3,400), and a
     statement asks for nothing, so the gates on what a question asks (its kind, focus, the
-    speaker or thing it asks about) do not apply: "Feng Jian, the number two at the office"
+    speaker or thing it asks about) do not apply: "Ana Costa, the number two at the office,"
     does not ask for a count."""
 
     def stated(q: Query) -> Query:
@@ -118,8 +118,8 @@ def supports(profile: Profile, claim: Query) -> bool:
     if not all(_close(a, stated) for a in claim_amounts(claim)):
         return False
     names = profile.constraints.names | profile.vocab
-    # A named thing ("the STAR market", "MOFCOM") the fact itself does not name is not its
-    # claim; in a long message one may be only scenery ("for a covid-year event").
+    # A named thing ("the Platform team") the fact itself does not name is not its claim; in a
+    # long message one may be only scenery ("for a covid-year event").
     named = claim.constraints.names | (frozenset() if is_long(claim) else claim.topics)
     if not named <= names:
         return False
@@ -147,7 +147,7 @@ def article_supports(article: Article, fields: list[str], claim: Query) -> bool:
     if "date" in fields:
         day = article.date
         month = english().months.get(day.strftime("%B").casefold())
-        # Digits only: "the Two Sessions piece is from March 11" gives the day, not "two".
+        # Digits only: "the Three Rivers piece is from March 11" gives the day, not "three".
         if not all(a == day.day for a in amounts(claim.text, spelled=False)):
             return False
         if claim.constraints.months and claim.constraints.months != {month}:

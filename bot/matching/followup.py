@@ -4,7 +4,7 @@
 follow-up is read like the asking clause of a long message whose context is the previous
 question (Parser.follow_up): the follow-up's own words say what is asked, the previous
 question's words say what about, and what the follow-up pins (a year, an edition, a month)
-replaces the previous time frame. "What about the Hongqiao forum?" asks the previous question
+replaces the previous time frame. "What about the Denver office?" asks the previous question
 of the topic it names. When no other fact answers and the fact already given covers every word
 the follow-up adds ("what's his title?", "name a couple?"), that fact is the answer; "what
 else?" never gets it again. "When was that published?", "source?" and "who took it?" ask about
@@ -142,8 +142,8 @@ def _source_of(matcher: _Matcher, article: str | None, field: str) -> Fact | Non
 
 
 def on_topic(matcher: _Matcher, result: Result, topics: frozenset[str]) -> Result:
-    """ "Did it have a theme?" after the pavilion's size: of the close candidates (the expo's
-    theme, the pavilion's), the one fact that names every topic the thread is about."""
+    """ "Did it have a theme?" after the summit's venue: of the close candidates (the whole
+    conference's theme, the summit's), the one fact that names every topic the thread is about."""
     if not isinstance(result, Ambiguous) or not topics:
         return result
     named = [
@@ -183,7 +183,7 @@ def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[
         source = _source_of(matcher, _last_article(matcher, previous), field)
         if source is not None:
             return Answer(taken_as, source, 1.0), taken_as
-    # "What about the Hongqiao forum?": the previous question, asked of the topic it names.
+    # "What about the Denver office?": the previous question, asked of the topic it names.
     switch = bool(asked.topics) and bool(english().topic_switch.search(" ".join(asked.typed)))
     if names_own_topic(asked, matcher) and not switch:
         return alone, followup
