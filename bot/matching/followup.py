@@ -179,6 +179,8 @@ def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[
         followup, asked = shifted, matcher.parse(shifted)
     taken_as = in_context(previous.question, followup, asked)
     field = asked_field(followup) or followup_field(followup)
+    if not field and previous.fact_id in matcher.source_facts and asked.kinds & {"date", "time"}:
+        field = "date"  # "which outlet ran it?", then "what date was it?": the article's date
     if field and _about_the_last_answer(asked):
         source = _source_of(matcher, _last_article(matcher, previous), field)
         if source is not None:

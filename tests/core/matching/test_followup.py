@@ -159,6 +159,12 @@ def test_a_source_follow_up_names_the_source_of_the_last_answer(office: Matcher)
     assert answered(office, MANAGER, "which outlet published that?") == "source-hb-outlet"
 
 
+def test_after_an_answer_about_an_article_when_asks_its_date(office: Matcher) -> None:
+    """ "Which outlet ran the handbook?", then "what date was it?": the handbook's date."""
+    outlet = Turn("which outlet ran the handbook piece?", "source-hb-outlet")
+    assert answered(office, outlet, "what date was it?") == "source-hb-date"
+
+
 def test_after_a_choice_from_one_article_a_source_follow_up_names_that_source(
     offices: Matcher,
 ) -> None:
