@@ -2,9 +2,9 @@
 
     python benchmarks/eval_conversations.py [--sources FILE ...] [--followups FILE ...]
 
-By default every set: Find the source on blind sets G, I, K and M, follow-ups on F, H, J and L
-(each was measured once when new; the figures of that first measurement are in each file's
-header).
+By default every set: Find the source on blind sets G, I, K, M and O, follow-ups on F, H, J, L
+and N (each was measured once when new; the figures of that first measurement are in each
+file's header).
 
 Sources: each message is matched as the shortcut matches it; a restated message is right when
 the fact shown (the answer, or the first of "did you mean") is one of its labelled facts; an
@@ -102,13 +102,13 @@ def main() -> None:
         "--sources",
         type=Path,
         nargs="*",
-        default=[data / f"blind{x}_sources.yml" for x in "GIKM"],
+        default=[data / f"blind{x}_sources.yml" for x in "GIKMO"],
     )
     parser.add_argument(
         "--followups",
         type=Path,
         nargs="*",
-        default=[data / f"blind{x}_followups.yml" for x in "FHJL"],
+        default=[data / f"blind{x}_followups.yml" for x in "FHJLN"],
     )
     args = parser.parse_args()
     core = Core()
