@@ -34,6 +34,8 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
 _ONE = frozenset({"a", "one"})
 _NUMBERING = english().numbered_edition_nouns | {"number", "no", "no."}
+# Not strftime("%b"): that follows the machine's locale.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def amounts(text: str, spelled: bool = True) -> list[float]:
@@ -127,9 +129,9 @@ def supports(profile: Profile, claim: Query) -> bool:
 
 
 def claimed_fields(text: str) -> list[str]:
-    """The parts of a source a message claims ("that piece is from March 11": its date; "China
-    Daily ran the story": its outlet), in the order english.yml lists them; [] when it names no
-    piece of writing."""
+    """The parts of a source a message claims ("that piece is from March 11": its date; "the
+    Gazette ran the story": its outlet), in the order english.yml lists them; [] when it names
+    no piece of writing."""
     typed = words(text)
     en = english()
     if en.source_nouns.isdisjoint(typed):
@@ -146,7 +148,7 @@ def article_supports(article: Article, fields: list[str], claim: Query) -> bool:
         return False
     if "date" in fields:
         day = article.date
-        month = english().months.get(day.strftime("%B").casefold())
+        month = f"@{_MONTHS[day.month - 1]}"  # as the parser folds a month ("@sep")
         # Digits only: "the Three Rivers piece is from March 11" gives the day, not "three".
         if not all(a == day.day for a in amounts(claim.text, spelled=False)):
             return False

@@ -89,7 +89,7 @@ def in_context(previous: str, followup: str, query: Query) -> str:
     return f"{' '.join(base.split()).rstrip('? ')} {followup}"
 
 
-def with_shifted_year(followup: Query, previous: Query) -> str:
+def with_shifted_era(followup: Query, previous: Query) -> str:
     """ "How big was it the year befor?" after a question about 2023, "and the one before?"
     after one about the third session: the follow-up with the year (2022) or edition (the 2nd)
     it means written out, so it pins that (typos mended)."""
@@ -158,23 +158,23 @@ def on_topic(matcher: _Matcher, result: Result, topics: frozenset[str]) -> Resul
     return Answer(result.question, best.fact, best.score, others)
 
 
-def _given_again(matcher: _Matcher, query: Query, asked: Query, fact_id: str) -> bool:
-    """Whether the fact already given answers the follow-up too: it passes every gate of the
+def _given_again(matcher: _Matcher, query: Query, asked: Query, fact_id: str) -> Fact | None:
+    """The fact already given, if it answers the follow-up too: it passes every gate of the
     follow-up in context and has every word the follow-up adds."""
     given = matcher.profile(fact_id)
     if given is None or not passes(given, query, matcher.world):
-        return False
-    return all(matcher.fold(w) in given.vocab for w in _own_words(asked))
+        return None
+    covered = all(matcher.fold(w) in given.vocab for w in _own_words(asked))
+    return given.fact if covered else None
 
 
 def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[Result, str]:
     """The result for a follow-up, and the question it was taken as (the next follow-up in the
     thread is read against that)."""
-    alone = matcher.match(followup)
     if previous is None:
-        return alone, followup
+        return matcher.match(followup), followup
     asked = matcher.parse(followup)
-    shifted = with_shifted_year(asked, matcher.parse(previous.question))
+    shifted = with_shifted_era(asked, matcher.parse(previous.question))
     if shifted != followup:
         followup, asked = shifted, matcher.parse(shifted)
     taken_as = in_context(previous.question, followup, asked)
@@ -188,7 +188,7 @@ def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[
     # "What about the Denver office?": the previous question, asked of the topic it names.
     switch = bool(asked.topics) and bool(english().topic_switch.search(" ".join(asked.typed)))
     if names_own_topic(asked, matcher) and not switch:
-        return alone, followup
+        return matcher.match(followup), followup
     query = matcher.parse_follow_up(followup, previous.question, switch=switch)
     ranked = matcher.rank_follow_up(query)
     given = previous.fact_id
@@ -197,8 +197,7 @@ def follow_up(matcher: _Matcher, previous: Turn | None, followup: str) -> tuple[
         ranked = [c for c in ranked if c.fact.id != given]
         given = None
     result = on_topic(matcher, matcher.decide(query, ranked), query.topics)
-    if not isinstance(result, Answer) and given and _given_again(matcher, query, asked, given):
-        profile = matcher.profile(given)
-        assert profile is not None  # _given_again found it
-        result = Answer(taken_as, profile.fact, result.score)
+    if not isinstance(result, Answer) and given:
+        again = _given_again(matcher, query, asked, given)
+        result = Answer(taken_as, again, result.score) if again else result
     return replace(result, question=taken_as), taken_as

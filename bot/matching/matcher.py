@@ -75,6 +75,9 @@ class Matcher:
         self.semantic = build_semantic(self.profiles) if self._want_semantic else None
         self.weights, thresholds = fitted(self.semantic is not None)
         self.thresholds = Thresholds(**thresholds)
+        self.claim_thresholds = replace(
+            self.thresholds, answer=CLAIM_ANSWER, ambiguous=CLAIM_ANSWER
+        )
 
     def __getstate__(self) -> dict:
         # The model session does not pickle; attach_semantic() makes it again from its cache.
@@ -118,19 +121,17 @@ class Matcher:
             # A question about a source ("when was it published") is a field, not a claim.
             if c.fact.id not in by_id or supports(by_id[c.fact.id], query)
         ]
-        bar = replace(self.thresholds, answer=CLAIM_ANSWER, ambiguous=CLAIM_ANSWER)
-        return self.decide(query, ranked, bar)
+        return self.decide(query, ranked, self.claim_thresholds)
 
     def _source_claim(self, query: Query, fields: list[str]) -> Result:
         """A claim about a piece of writing: the article its words name, shown (its first field
         claimed) only when the article's own metadata says what the claim says."""
-        bar = replace(self.thresholds, answer=CLAIM_ANSWER, ambiguous=CLAIM_ANSWER)
         ranked = [
             c
             for c in self._rank_sources(query, fields[0])
             if article_supports(self.sheet.articles[c.fact.article], fields, query)
         ]
-        return self.decide(query, ranked, bar)
+        return self.decide(query, ranked, self.claim_thresholds)
 
     def decide(
         self, query: Query, ranked: list[Candidate], thresholds: Thresholds | None = None

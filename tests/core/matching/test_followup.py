@@ -15,7 +15,7 @@ from bot.matching.followup import (
     in_context,
     names_own_topic,
     on_topic,
-    with_shifted_year,
+    with_shifted_era,
 )
 from bot.matching.matcher import Matcher
 from tests.core.matching.conftest import make_fact
@@ -110,7 +110,7 @@ def test_the_year_before_is_counted_from_the_previous_question(office: Matcher) 
     assert not isinstance(result, Answer)
     assert "2023" in taken and "2024" not in taken
     after = office.parse("what about the year after?")
-    assert with_shifted_year(after, office.parse(CHARITY.question)) == (
+    assert with_shifted_era(after, office.parse(CHARITY.question)) == (
         "what about the year after? (2025)"
     )
 
@@ -118,7 +118,7 @@ def test_the_year_before_is_counted_from_the_previous_question(office: Matcher) 
 def test_the_one_before_is_counted_from_the_previous_edition(office: Matcher) -> None:
     """ "And the one before?" after a question about the third session: the second."""
     third = office.parse("what was said at the third session?")
-    assert with_shifted_year(office.parse("and the one before?"), third) == (
+    assert with_shifted_era(office.parse("and the one before?"), third) == (
         "and the one before? (the 2nd)"
     )
     assert office.parse("and the one before? (the 2nd)").constraints.ordinals == {"#2"}
