@@ -31,6 +31,8 @@ from bot.matching.world import NAME_FREQUENCY, World
 
 # A capitalised word after another word: a name the asker typed ("the office in Austin").
 _CAPITALISED = re.compile(r"(?<=[A-Za-z0-9,;:] )([A-Z][a-z]+)\b")
+# "5th": a day when a month is named beside it.
+_ORDINAL_DAY = re.compile(r"^([0-3]?\d)(?:st|nd|rd|th)$")
 # A message this long (in words) or of several sentences is read clause by clause.
 LONG_WORDS = 25
 # At most this many asking clauses of one message are scored (bounded cost).
@@ -88,6 +90,21 @@ def adverbial_first(raw: list[str], editions: frozenset[str]) -> list[str]:
             or (i > 0 and raw[i - 1] in en.owners and following not in editions)
         ):
             out[i] = "initially"
+    return out
+
+
+def days_of_month(raw: list[str]) -> list[str]:
+    """ "November 5th", "the 5th of November": a day of the month, not the fifth edition."""
+    months = english().months
+    out = list(raw)
+    for i, word in enumerate(raw):
+        m = _ORDINAL_DAY.match(word)
+        if not m:
+            continue
+        before = raw[i - 1] if i else ""
+        after = raw[i + 2] if i + 2 < len(raw) and raw[i + 1] == "of" else ""
+        if before in months or after in months:
+            out[i] = m.group(1)
     return out
 
 
@@ -194,7 +211,7 @@ class Parser:
         en = english()
         typed = words(text)
         raw = relative_editions(
-            adverbial_first([self.index.correct(w) for w in typed], self.editions)
+            adverbial_first(days_of_month([self.index.correct(w) for w in typed]), self.editions)
         )
         tokens = tuple(dict.fromkeys(normalise(" ".join(raw), self.glossary)))
         if long:

@@ -43,3 +43,10 @@ def test_a_long_message_is_cut_and_says_so(office):
     """Past MAX_CHARS the text is cut; the result carries that, so the reply can say it."""
     result = office.match("who manages the lisbon office? " + "x" * (3 * MAX_CHARS))
     assert result.truncated and len(result.question) <= MAX_CHARS
+
+
+def test_an_ordinal_beside_a_month_is_a_day_not_an_edition(office):
+    """ "On November 5th" pins a day; "the 5th fair" pins an edition."""
+    assert not office.parse("what happened on November 5th").constraints.ordinals
+    assert not office.parse("what happened on the 5th of November").constraints.ordinals
+    assert office.parse("what happened at the 5th fair").constraints.ordinals == {"#5"}
