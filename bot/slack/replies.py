@@ -154,6 +154,14 @@ class Replies:
                 curators=bool(self.settings.curator_channel),
                 slack_feedback=asked.surface == "dm",
             )
+        if isinstance(result, Answer | Ambiguous) and asked.thread_ts and asked.surface != "dm":
+            # Remembered before the reply goes out, so a follow-up sent the moment it appears
+            # is read against it (a retried reply remembers the same again). A "did you mean"
+            # is remembered too: the next message may narrow it down.
+            given = result.fact.id if isinstance(result, Answer) else None
+            self._store_call(
+                self.store.remember_thread, asked.channel, asked.thread_ts, taken_as, given
+            )
         try:
             self.client.chat_postMessage(
                 channel=asked.channel,
@@ -168,12 +176,6 @@ class Replies:
             return
         if event_id is not None:
             self._store_call(self.store.finish_event, event_id)
-        if isinstance(result, Answer | Ambiguous) and asked.thread_ts and asked.surface != "dm":
-            # A "did you mean" is remembered too: the next message may narrow it down.
-            given = result.fact.id if isinstance(result, Answer) else None
-            self._store_call(
-                self.store.remember_thread, asked.channel, asked.thread_ts, taken_as, given
-            )
         if result is not None:
             self.recorder.record_question(
                 surface=asked.surface,
