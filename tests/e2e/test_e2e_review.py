@@ -62,6 +62,23 @@ def click(slack: SlackClient, user: str, action_id: str, value: str) -> None:
     assert slack.action(body).status == 200
 
 
+def submission(callback_id: str, metadata: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A curator's form submitted, as Slack sends a view_submission."""
+    return {
+        "type": "view_submission",
+        "user": {"id": CURATOR},
+        "team": {"id": "T0EXAMPLE"},
+        "api_app_id": "A0EXAMPLE",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": metadata,
+            "state": {"values": values},
+        },
+    }
+
+
 def published(mock: MockSlack, user: str, count: int = 1) -> dict[str, Any]:
     calls = [c for c in mock.wait_for(count) if c.method == "views.publish"]
     (call,) = [c for c in calls if c.body["user_id"] == user][-1:]
@@ -105,23 +122,8 @@ def test_approving_needs_three_phrasings_then_the_fact_is_answered(
         "answer": "12,000 visitors.",
         "quote": visitors["quote"],
     }
-    submit = {
-        "type": "view_submission",
-        "user": {"id": CURATOR},
-        "team": {"id": "T0EXAMPLE"},
-        "api_app_id": "A0EXAMPLE",
-        "view": {
-            "id": "V1",
-            "type": "modal",
-            "callback_id": EDIT_CALLBACK,
-            "private_metadata": visitors["id"],
-            "state": {
-                "values": {
-                    k: {"value": {"type": "plain_text_input", "value": v}} for k, v in form.items()
-                }
-            },
-        },
-    }
+    values = {k: {"value": {"type": "plain_text_input", "value": v}} for k, v in form.items()}
+    submit = submission(EDIT_CALLBACK, visitors["id"], values)
     reply = served.action(submit)
     assert reply.status == 200 and reply.body == ""
     (approved,) = [d for d in drafts(sheet) if d["id"] == visitors["id"]]
@@ -200,19 +202,7 @@ def test_a_curator_on_call_from_a_decline_to_a_dm_with_the_new_fact(
         state["article"] = {
             "value": {"type": "static_select", "selected_option": {"value": "riverside-festival"}}
         }
-        submit = {
-            "type": "view_submission",
-            "user": {"id": CURATOR},
-            "team": {"id": "T0EXAMPLE"},
-            "api_app_id": "A0EXAMPLE",
-            "view": {
-                "id": "V2",
-                "type": "modal",
-                "callback_id": "factbot_draft_fact",
-                "private_metadata": metadata,
-                "state": {"values": state},
-            },
-        }
+        submit = submission("factbot_draft_fact", metadata, state)
         assert json.loads(slack.action(submit).body)["response_action"] == "update"
         core.reload()
         mock_slack.reset()
